@@ -1,0 +1,61 @@
+/* vigie/config.h — the one configuration file: INI, a section per module.
+ *
+ * Every subcommand that runs the engine reads the same file (--config FILE). Keys
+ * are declared in one table (engine/config.c) with their type, range and default;
+ * an unknown section or key, a key set twice, or a bad value is an error naming the
+ * file, the line and the key. docs/operations.md lists every key. Parsing works on
+ * text in memory, so the core stays free of I/O; the shell reads the file. */
+#ifndef VIGIE_CONFIG_H
+#define VIGIE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vigie/error.h"
+#include "vigie/event.h"
+#include "vigie/geo.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* [site] — the origin of the local frame, and the heights the conversions need. */
+typedef struct vg_site_config {
+    bool has_origin;            /* lat and lon were given */
+    vg_geo origin;              /* alt above the WGS84 ellipsoid */
+    vg_alt_ref alt_ref;         /* how alt was given; converted when the site is used */
+    double geoid_undulation;    /* metres: ellipsoid height = AMSL + undulation */
+    double ground_elevation;    /* metres AMSL, for heights above ground */
+} vg_site_config;
+
+/* [engine] */
+typedef struct vg_engine_config {
+    double max_lateness_s;      /* events older than the engine's time by more: rejected */
+    int max_sensors;
+    char journal_dir[256];      /* "" = no journal unless --journal is given */
+} vg_engine_config;
+
+/* [log] */
+typedef struct vg_log_config {
+    int level;                  /* VG_LOG_* */
+} vg_log_config;
+
+typedef struct vg_config {
+    vg_site_config site;
+    vg_engine_config engine;
+    vg_log_config log;
+} vg_config;
+
+/* Fill cfg with the documented defaults. */
+void vg_config_defaults(vg_config *cfg);
+
+/* Apply the INI text text[0..len) on top of cfg. `name` names the source in messages
+ * ("vigie.conf:12: [site] lat: 91 out of range [-90, 90]"). Returns 0, or a negative
+ * code with the first error in err; cfg is then partly updated. */
+int vg_config_parse(vg_config *cfg, const char *text, size_t len, const char *name,
+                    vg_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

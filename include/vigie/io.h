@@ -1,0 +1,52 @@
+/* vigie/io.h — reading input for the shell: JSON Lines line by line, whole files.
+ *
+ * Part of the shell (vigieshell), not of the deterministic core. The line reader
+ * never holds more than one bounded line: a longer line is skipped to its end and
+ * reported, so a 1 GB line costs no memory and does not stop the run. */
+#ifndef VIGIE_IO_H
+#define VIGIE_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "vigie/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vg_linereader {
+    FILE *f;
+    char *buf;
+    size_t cap;        /* maximum line length + 2 */
+    size_t lineno;     /* number of the line last returned (1-based) */
+} vg_linereader;
+
+/* Read lines of at most max_line bytes from f (not closed by the reader).
+ * Returns 0 or VG_ENOMEM. */
+int vg_linereader_init(vg_linereader *lr, FILE *f, size_t max_line, vg_error *err);
+
+/* Next line, without its "\n" or "\r\n"; lr->lineno is its number. Returns 1 and
+ * sets *line and *len (valid until the next call), 0 at end of input, or a negative
+ * code: VG_ETOOBIG for an over-long line (skipped; the next call continues after
+ * it), VG_EIO for a read error. Lines may contain NUL bytes; *len counts them. */
+int vg_linereader_next(vg_linereader *lr, const char **line, size_t *len, vg_error *err);
+
+void vg_linereader_free(vg_linereader *lr);
+
+/* Read a whole file of at most max bytes into a malloc'd, NUL-terminated buffer the
+ * caller frees. Returns 0, VG_EIO (with strerror) or VG_ETOOBIG. */
+int vg_read_file(const char *path, size_t max, char **data, size_t *len, vg_error *err);
+
+/* Load a configuration file into cfg (on top of its current values). */
+struct vg_config;
+int vg_config_load_file(struct vg_config *cfg, const char *path, vg_error *err);
+
+/* A logger sink writing "vigie: level: message" lines to stderr. */
+void vg_log_to_stderr(void *userdata, int level, const char *msg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

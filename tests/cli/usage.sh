@@ -1,0 +1,17 @@
+# The command line: help, version, and usage errors with exit status 2.
+source "$(dirname "$0")/lib.sh"
+expect_status 2 "$vigie";                       expect_in "$tmp/err" "usage: vigie <command>"
+expect_status 0 "$vigie" --help;                expect_in "$tmp/out" "replay"
+expect_status 0 "$vigie" --version;             expect_in "$tmp/out" "vigie 0."
+expect_status 2 "$vigie" frobnicate;            expect_in "$tmp/err" "unknown command 'frobnicate'"
+expect_status 0 "$vigie" replay --help;         expect_in "$tmp/out" "--speed N|max"
+expect_status 2 "$vigie" replay;                expect_in "$tmp/err" "expected one input FILE"
+expect_status 2 "$vigie" replay a b;            expect_in "$tmp/err" "expected one input FILE"
+expect_status 2 "$vigie" replay --bogus x;      expect_in "$tmp/err" "unknown option '--bogus'"
+expect_status 2 "$vigie" replay -o;             expect_in "$tmp/err" "usage: vigie replay"
+expect_status 2 "$vigie" replay --speed fast x; expect_in "$tmp/err" "--speed: expected a positive number"
+expect_status 2 "$vigie" replay --speed 0 x;    expect_in "$tmp/err" "--speed"
+expect_status 1 "$vigie" replay "$tmp/missing.jsonl"; expect_in "$tmp/err" "No such file"
+expect_status 1 "$vigie" replay -o /nonexistent/dir/out "$src/scenarios/demo/seine-mini.jsonl"
+expect_in "$tmp/err" "/nonexistent/dir/out"
+done_checks
