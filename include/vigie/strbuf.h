@@ -38,7 +38,7 @@ void vg_strbuf_put_i64(vg_strbuf *sb, int64_t v);
 void vg_strbuf_put_u64(vg_strbuf *sb, uint64_t v);
 
 /* The shortest decimal that strtod reads back as exactly v ("48.8566", "200",
- * "1e-07"). v must be finite: a NaN or infinity is written as null and sets
+ * "1e-07"; "-0.0" for negative zero, so that JSON parsers keep its sign). v must be finite: a NaN or infinity is written as null and sets
  * overflow, since JSON has no such numbers and vigie never means to emit them. */
 void vg_strbuf_put_double(vg_strbuf *sb, double v);
 

@@ -101,8 +101,9 @@ size_t vg_format_double(double v, char *buf, size_t cap)
         return 0;
     }
     if (v == 0.0) {
-        /* Keep the sign of -0.0: it reads back as itself. */
-        const char *z = signbit(v) ? "-0" : "0";
+        /* "-0" would read back as the integer 0 (JSON parsers make it an integer);
+         * "-0.0" keeps the sign, which atan2 and friends care about. */
+        const char *z = signbit(v) ? "-0.0" : "0";
         size_t n = strlen(z);
         memcpy(buf, z, n + 1);
         return n;

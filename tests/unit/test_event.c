@@ -444,6 +444,22 @@ static void test_random_detections_round_trip_exactly(void **state)
     }
 }
 
+/* Found by fuzzing: "-0" parses as the integer 0, so negative zero must be written
+ * so that it keeps its sign and the line stays a fixed point. */
+static void test_negative_zero_survives_a_round_trip(void **state)
+{
+    (void)state;
+    vg_event ev;
+    parse_ok("{\"type\":\"detection\",\"time\":0,\"sensor\":\"s\",\"bearing\":{\"az\":-0.0,"
+             "\"sigma_az\":1}}", &ev);
+    assert_true(signbit(ev.u.detection.meas.u.bearing.az));
+    assert_canonical_round_trip(&ev);
+    vg_error err;
+    size_t n;
+    assert_int_equal(vg_event_format(&ev, buf, sizeof buf, &n, &err), 0);
+    assert_contains(buf, "\"az\":-0.0,");
+}
+
 static void test_names_are_consistent(void **state)
 {
     (void)state;
@@ -472,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_every_truncation_of_a_valid_line_is_rejected_cleanly),
         cmocka_unit_test(test_format_reports_small_buffer_and_unwritable_events),
         cmocka_unit_test(test_random_detections_round_trip_exactly),
+        cmocka_unit_test(test_negative_zero_survives_a_round_trip),
         cmocka_unit_test(test_names_are_consistent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,7 @@ static void test_doubles_use_the_shortest_exact_form(void **state)
     assert_string_equal(fmt(-3.5), "-3.5");
     assert_string_equal(fmt(1e-7), "1e-07");
     assert_string_equal(fmt(0.0), "0");
-    assert_string_equal(fmt(-0.0), "-0");
+    assert_string_equal(fmt(-0.0), "-0.0");
     assert_string_equal(fmt(1.0 / 3.0), "0.3333333333333333");
     assert_string_equal(fmt(0.1 + 0.2), "0.30000000000000004");
     assert_string_equal(fmt(1e300), "1e+300");
