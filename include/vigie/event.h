@@ -104,6 +104,20 @@ typedef struct vg_identity {
 
 enum { VG_CLASS_DRONE = 0, VG_CLASS_BIRD, VG_CLASS_AIRCRAFT, VG_CLASS_UNKNOWN, VG_CLASS_COUNT };
 
+/* Integrity signals a source attaches to a detection it doubts (a spoofed or
+ * replayed Remote ID, a confused transmitter). Bit flags; on the wire an array of
+ * names in this order: "impossible_speed", "teleport", "duplicate_id",
+ * "counter_backwards", "timestamp_mismatch", "identity_outside_gate". */
+enum {
+    VG_INTEG_IMPOSSIBLE_SPEED = 1u << 0,   /* faster than any drone between two fixes */
+    VG_INTEG_TELEPORT = 1u << 1,           /* a jump no speed explains (e.g. no time) */
+    VG_INTEG_DUPLICATE_ID = 1u << 2,       /* same UAS ID from transmitters far apart */
+    VG_INTEG_COUNTER_BACKWARDS = 1u << 3,  /* message counter went back */
+    VG_INTEG_TIMESTAMP_MISMATCH = 1u << 4, /* location time far from reception time */
+    VG_INTEG_IDENTITY_OUTSIDE_GATE = 1u << 5, /* identity matches a track, position does not */
+    VG_INTEG_COUNT = 6
+};
+
 /* "detection": one measurement of one object by one sensor. */
 typedef struct vg_detection {
     char sensor[VG_ID_MAX];
@@ -116,6 +130,7 @@ typedef struct vg_detection {
     vg_alt_ref operator_alt_ref;
     bool has_class_hint;
     double class_hint[3];       /* P(drone), P(bird), P(aircraft); the rest is unknown */
+    uint32_t integrity;         /* VG_INTEG_* flags, 0 when nothing is doubted */
     char attrs[VG_JSON_MAX];    /* compact JSON object text, "" when absent */
 } vg_detection;
 
@@ -250,6 +265,7 @@ const char *vg_track_status_name(vg_track_status s);
 const char *vg_severity_name(vg_severity s);
 const char *vg_alert_state_name(vg_alert_state s);
 const char *vg_posture_level_name(vg_posture_level l);
+const char *vg_integrity_name(uint32_t single_flag); /* "invalid" unless one known bit */
 
 /* Zero ev and set its type and time. */
 void vg_event_init(vg_event *ev, vg_event_type type, vg_time time);

@@ -45,6 +45,10 @@ const char *const vg_names_posture_level[VG_POSTURE_LEVEL_COUNT] = {
 };
 const char *const vg_names_alt_ref[2] = {"WGS84", "AMSL"};
 const char *const vg_names_updown[2] = {"down", "up"};
+const char *const vg_names_integrity[VG_INTEG_COUNT] = {
+    "impossible_speed", "teleport", "duplicate_id", "counter_backwards",
+    "timestamp_mismatch", "identity_outside_gate",
+};
 
 static const char *name_or(const char *const *names, int count, int v)
 {
@@ -111,6 +115,14 @@ const char *vg_alert_state_name(vg_alert_state s)
 const char *vg_posture_level_name(vg_posture_level l)
 {
     return name_or(vg_names_posture_level, VG_POSTURE_LEVEL_COUNT, (int)l);
+}
+
+const char *vg_integrity_name(uint32_t single_flag)
+{
+    for (int i = 0; i < VG_INTEG_COUNT; i++)
+        if (single_flag == 1u << i)
+            return vg_names_integrity[i];
+    return "invalid";
 }
 
 void vg_event_init(vg_event *ev, vg_event_type type, vg_time time)

@@ -175,6 +175,22 @@ static void fmt_detection(vg_strbuf *sb, const vg_detection *d)
         f_num(sb, "aircraft", d->class_hint[2]);
         vg_strbuf_putc(sb, '}');
     }
+    if (d->integrity) {
+        key(sb, "integrity");
+        vg_strbuf_putc(sb, '[');
+        bool first = true;
+        for (int i = 0; i < VG_INTEG_COUNT; i++) {
+            if (!(d->integrity & (1u << i)))
+                continue;
+            if (!first)
+                vg_strbuf_putc(sb, ',');
+            vg_strbuf_put_json_string(sb, vg_names_integrity[i]);
+            first = false;
+        }
+        vg_strbuf_putc(sb, ']');
+        if (d->integrity >> VG_INTEG_COUNT)
+            sb->overflow = true; /* unknown bits: not writable */
+    }
     o_raw(sb, "attrs", d->attrs);
 }
 

@@ -422,11 +422,41 @@ static int parse_class_hint(rd *r, vg_detection *d)
     return 0;
 }
 
+/* "integrity": an array of distinct flag names. */
+static int parse_integrity(rd *r, uint32_t *flags)
+{
+    json_t *v = json_object_get(r->obj, "integrity");
+    *flags = 0;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return vg_err(r->err, VG_ETYPE, "%s.integrity: expected an array, got %s", r->path,
+                      json_kind(v));
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) {
+        if (!json_is_string(item))
+            return vg_err(r->err, VG_ETYPE, "%s.integrity[%zu]: expected a string, got %s",
+                          r->path, i, json_kind(item));
+        int bit = vg_name_lookup(vg_names_integrity, VG_INTEG_COUNT, json_string_value(item));
+        if (bit < 0) {
+            char tmp[48];
+            return vg_err(r->err, VG_EUNKNOWN, "%s.integrity[%zu]: unknown flag \"%s\"",
+                          r->path, i, printable(json_string_value(item), tmp, sizeof tmp));
+        }
+        if (*flags & (1u << bit))
+            return vg_err(r->err, VG_EINVAL, "%s.integrity[%zu]: \"%s\" given twice", r->path,
+                          i, vg_names_integrity[bit]);
+        *flags |= 1u << bit;
+    }
+    return 0;
+}
+
 static int parse_detection(rd *r, vg_detection *d)
 {
     static const char *const keys[] = {"type", "time", "sensor", "geodetic", "enu", "polar",
                                        "bearing", "velocity", "identity", "operator",
-                                       "class_hint", "attrs", NULL};
+                                       "class_hint", "integrity", "attrs", NULL};
     TRY(rd_keys(r, keys));
     TRY(rd_str(r, "sensor", d->sensor, sizeof d->sensor, NULL));
     TRY(parse_measurement(r, &d->meas));
@@ -435,6 +465,7 @@ static int parse_detection(rd *r, vg_detection *d)
     TRY(rd_operator(r, &d->has_operator, &d->operator_pos, &d->operator_alt_ref,
                     &d->operator_has_alt));
     TRY(parse_class_hint(r, d));
+    TRY(parse_integrity(r, &d->integrity));
     return rd_json_text(r, "attrs", d->attrs, sizeof d->attrs);
 }
 

@@ -15,6 +15,7 @@ extern const char *const vg_names_alert_state[VG_ALERT_STATE_COUNT];
 extern const char *const vg_names_posture_level[VG_POSTURE_LEVEL_COUNT];
 extern const char *const vg_names_alt_ref[2];
 extern const char *const vg_names_updown[2];
+extern const char *const vg_names_integrity[VG_INTEG_COUNT];
 
 /* Index of name in names[0..count), or -1. */
 int vg_name_lookup(const char *const *names, int count, const char *name);

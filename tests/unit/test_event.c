@@ -45,6 +45,7 @@ static void test_parses_geodetic_detection_with_every_option(void **state)
              "\"identity\":{\"source\":\"remoteid\",\"id\":\"1596F3A8\"},"
              "\"operator\":{\"lat\":48.859,\"lon\":2.3369},"
              "\"class_hint\":{\"drone\":0.75,\"bird\":0.25},"
+             "\"integrity\":[\"counter_backwards\",\"impossible_speed\"],"
              "\"attrs\":{\"class_eu\":\"C1\",\"n\":[1,2]}}",
              &ev);
     assert_int_equal(ev.type, VG_EV_DETECTION);
@@ -67,7 +68,12 @@ static void test_parses_geodetic_detection_with_every_option(void **state)
     assert_near(d->class_hint[0], 0.75, 0);
     assert_near(d->class_hint[2], 0, 0);
     assert_string_equal(d->attrs, "{\"class_eu\":\"C1\",\"n\":[1,2]}");
+    assert_true(d->integrity == (VG_INTEG_COUNTER_BACKWARDS | VG_INTEG_IMPOSSIBLE_SPEED));
     assert_canonical_round_trip(&ev);
+    vg_error err;
+    size_t n;
+    assert_int_equal(vg_event_format(&ev, buf, sizeof buf, &n, &err), 0);
+    assert_contains(buf, "\"integrity\":[\"impossible_speed\",\"counter_backwards\"],");
 }
 
 static void test_formats_canonically(void **state)
@@ -258,6 +264,13 @@ static void test_rejects_malformed_lines_with_a_message(void **state)
         {"{\"type\":\"detection\",\"time\":0,\"sensor\":\"s\",\"bearing\":{\"az\":1,"
          "\"sigma_az\":1},\"velocity\":{\"ve\":1,\"vn\":2}}",
          VG_EMISSING, "detection.velocity.vu: missing"},
+        {"{\"type\":\"detection\",\"time\":0,\"sensor\":\"s\",\"bearing\":{\"az\":1,"
+         "\"sigma_az\":1},\"integrity\":[\"teleport\",\"teleport\"]}", VG_EINVAL, "given twice"},
+        {"{\"type\":\"detection\",\"time\":0,\"sensor\":\"s\",\"bearing\":{\"az\":1,"
+         "\"sigma_az\":1},\"integrity\":[\"spoofed\"]}", VG_EUNKNOWN,
+         "detection.integrity[0]: unknown flag \"spoofed\""},
+        {"{\"type\":\"detection\",\"time\":0,\"sensor\":\"s\",\"bearing\":{\"az\":1,"
+         "\"sigma_az\":1},\"integrity\":\"teleport\"}", VG_ETYPE, "expected an array"},
         {"{\"type\":\"command\",\"time\":0,\"kind\":\"Posture\",\"user\":\"u\",\"role\":"
          "\"operator\"}", VG_EINVAL, "command.kind"},
         {"{\"type\":\"command\",\"time\":0,\"kind\":\"posture_set\",\"user\":\"u\",\"role\":"
