@@ -19,6 +19,10 @@
 #include "vigie/io.h"
 #include "vigie/journal.h"
 
+/* Journal lines are pushed to the file at least this often (and at every pacing
+ * pause), so a crash loses at most one batch of input. */
+#define JOURNAL_BATCH 1024
+
 typedef struct replay_opts {
     const char *input;
     const char *output;
@@ -227,16 +231,17 @@ static int run(const replay_opts *o, vg_config *cfg)
     }
 
     counts n = {0};
+    uint64_t journaled = 0;
     pacer pc = {.speed = o->speed};
     const char *line;
     size_t len;
     int rc;
     while ((rc = vg_linereader_next(&lr, &line, &len, &err)) != 0) {
-        n.lines++;
         if (rc == VG_EIO) {
             fprintf(stderr, "vigie replay: %s: %s\n", o->input, err.msg);
             goto done;
         }
+        n.lines++;
         if (rc < 0 || (len && vg_event_parse(line, len, ev, &err) < 0)) {
             n.malformed++;
             if (!o->quiet)
@@ -249,7 +254,9 @@ static int run(const replay_opts *o, vg_config *cfg)
             fprintf(stderr, "vigie replay: %s\n", err.msg);
             goto done;
         }
-        if (journal && vg_journal_append(journal, ev, &err) < 0) {
+        if (journal && (vg_journal_append(journal, ev, &err) < 0 ||
+                        (++journaled % JOURNAL_BATCH == 0 &&
+                         vg_journal_flush(journal, false, &err) < 0))) {
             fprintf(stderr, "vigie replay: %s\n", err.msg);
             goto done;
         }
