@@ -5,6 +5,7 @@
 #   build/asan     Debug + ASan + UBSan              — every test runs here too
 #   build/fuzz     clang + libFuzzer + ASan + UBSan  — fuzz targets
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += --no-print-directory
 FUZZ_SECONDS ?= 20
 CMAKE ?= cmake
 
