@@ -9,9 +9,8 @@
 
 #include <math.h>
 
-#define PI 3.14159265358979323846
-#define RAD_PER_DEG (PI / 180.0)
-#define DEG_PER_RAD (180.0 / PI)
+#define RAD_PER_DEG (VG_PI / 180.0)
+#define DEG_PER_RAD (180.0 / VG_PI)
 
 /* First eccentricity squared and semi-minor axis, derived from the two defining
  * parameters so that nothing is rounded twice. */
