@@ -137,6 +137,7 @@ int main(int argc, char **argv)
             ev.time += (vg_time)(i / c.n) * span;
             vg_engine_push(e, &ev, NULL);
         }
+        vg_engine_flush(e);
         double t7 = now_s();
         vg_engine_free(e);
         best_ticks = t5 - t4 < best_ticks ? t5 - t4 : best_ticks;

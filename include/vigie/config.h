@@ -14,6 +14,7 @@
 #include "vigie/error.h"
 #include "vigie/event.h"
 #include "vigie/geo.h"
+#include "vigie/track.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,6 +44,7 @@ typedef struct vg_log_config {
 typedef struct vg_config {
     vg_site_config site;
     vg_engine_config engine;
+    vg_tracker_config tracker;
     vg_log_config log;
 } vg_config;
 

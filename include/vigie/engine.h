@@ -14,6 +14,7 @@
 #include "vigie/error.h"
 #include "vigie/event.h"
 #include "vigie/log.h"
+#include "vigie/track.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,8 +30,9 @@ typedef struct vg_engine_stats {
     uint64_t out[VG_EV_TYPE_COUNT];    /* output events by type */
     uint64_t rejected;                 /* pushes that returned an error */
     uint64_t late;                     /* ... of which too far out of time order */
-    uint64_t bearing_only;             /* detections with no position of their own */
+    uint64_t scans;                    /* scans handed to the tracker */
     vg_time now;                       /* the latest event time seen */
+    vg_tracker_stats tracker;
 } vg_engine_stats;
 
 /* Create an engine configured by cfg (copied). sink must not be NULL; log may be
@@ -40,10 +42,22 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
 
 /* Feed one input event. Returns 0, or a negative code when the event is rejected
  * (an output type, an unknown sensor, a time too far in the past, ...); a rejected
- * event changes nothing but the rejection counters, and the engine goes on. */
+ * event changes nothing but the rejection counters, and the engine goes on —
+ * except that it completes the scan being gathered, as any other event would. */
 int vg_engine_push(vg_engine *e, const vg_event *ev, vg_error *err);
 
+/* Hand the scan being gathered to the tracker. Detections are grouped into scans,
+ * and a scan completes when an event that is not part of it arrives; call this at
+ * the end of input (or when input pauses) so the last scan's outputs come out. */
+void vg_engine_flush(vg_engine *e);
+
 void vg_engine_get_stats(const vg_engine *e, vg_engine_stats *st);
+
+/* The tracker (NULL until the site is known), for reports that visit tracks. */
+const vg_tracker *vg_engine_tracker(const vg_engine *e);
+
+/* The site frame in use; false while no site is known. */
+bool vg_engine_site(const vg_engine *e, vg_enu_frame *out);
 
 void vg_engine_free(vg_engine *e);
 

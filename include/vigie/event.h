@@ -131,6 +131,8 @@ typedef struct vg_detection {
     bool has_class_hint;
     double class_hint[3];       /* P(drone), P(bird), P(aircraft); the rest is unknown */
     uint32_t integrity;         /* VG_INTEG_* flags, 0 when nothing is doubted */
+    bool has_scan;
+    uint64_t scan;              /* groups a sensor's detections into one scan */
     char attrs[VG_JSON_MAX];    /* compact JSON object text, "" when absent */
 } vg_detection;
 
@@ -182,6 +184,7 @@ typedef struct vg_track {
     char sensor[VG_ID_MAX];     /* the sensor of the latest update */
     bool has_operator, operator_has_alt;
     vg_geo operator_pos;        /* WGS84 ellipsoid height */
+    uint32_t integrity;         /* VG_INTEG_* flags raised by its detections */
 } vg_track;
 
 typedef struct vg_track_drop {

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
+#include "cli/report.h"
 #include "vigie/engine.h"
 #include "vigie/io.h"
 #include "vigie/journal.h"
@@ -30,6 +31,9 @@ typedef struct replay_opts {
     const char *journal_dir;
     double speed;       /* 0 = as fast as possible */
     bool quiet;
+    const char *truth;
+    bool report;
+    double gospa_c, gospa_p;
 } replay_opts;
 
 typedef struct output {
@@ -51,6 +55,10 @@ static void usage(FILE *out)
             "      --speed N|max   replay at N times recorded speed (default: max)\n"
             "      --journal DIR   journal every input event into a new file in DIR\n"
             "  -q, --quiet         do not report each rejected line (still counted)\n"
+            "      --truth FILE    ground truth (JSON Lines \"truth\" events) to score against\n"
+            "      --report        print a JSON report at the end (scores with --truth)\n"
+            "      --gospa-c M     GOSPA cut-off distance, metres (default 5)\n"
+            "      --gospa-p P     GOSPA order, >= 1 (default 1)\n"
             "  -h, --help          show this help\n");
 }
 
@@ -62,10 +70,16 @@ static int parse_args(int argc, char **argv, replay_opts *o)
         {"speed", required_argument, NULL, 's'},
         {"journal", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
+        {"truth", required_argument, NULL, 't'},
+        {"report", no_argument, NULL, 'r'},
+        {"gospa-c", required_argument, NULL, 'C'},
+        {"gospa-p", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
+    o->gospa_c = 5.0;
+    o->gospa_p = 1.0;
     optind = 1;
     opterr = 0;
     int c;
@@ -75,6 +89,21 @@ static int parse_args(int argc, char **argv, replay_opts *o)
         case 'c': o->config = optarg; break;
         case 'j': o->journal_dir = optarg; break;
         case 'q': o->quiet = true; break;
+        case 't': o->truth = optarg; break;
+        case 'r': o->report = true; break;
+        case 'C':
+        case 'P': {
+            char *end;
+            double v = strtod(optarg, &end);
+            double min = c == 'C' ? 0.0 : 1.0;
+            if (end == optarg || *end || !isfinite(v) || v < min || (c == 'C' && v == 0.0)) {
+                fprintf(stderr, "vigie replay: --gospa-%c: expected a number %s, got '%s'\n",
+                        c == 'C' ? 'c' : 'p', c == 'C' ? "> 0" : ">= 1", optarg);
+                return -1;
+            }
+            *(c == 'C' ? &o->gospa_c : &o->gospa_p) = v;
+            break;
+        }
         case 'h': usage(stdout); return 1;
         case 's': {
             if (strcmp(optarg, "max") == 0) {
@@ -187,6 +216,16 @@ static void print_summary(const counts *n, const vg_engine_stats *st, const outp
         sep = ", ";
     }
     fprintf(stderr, "%s\n", sep[0] == ',' ? ")" : "");
+    const vg_tracker_stats *t = &st->tracker;
+    if (t->detections)
+        fprintf(stderr,
+                "vigie replay: tracker: %llu detections in %llu scans: %llu assigned, %llu "
+                "bound by identity, %llu started a track, %llu refused by the filter; "
+                "tracks: %llu confirmed, %llu deleted, %u live at the end\n",
+                (unsigned long long)t->detections, (unsigned long long)st->scans,
+                (unsigned long long)t->assigned, (unsigned long long)t->identity_bound,
+                (unsigned long long)t->started, (unsigned long long)t->rejected_by_filter,
+                (unsigned long long)t->confirmed, (unsigned long long)t->deleted, t->live);
 }
 
 static int run(const replay_opts *o, vg_config *cfg)
@@ -208,6 +247,7 @@ static int run(const replay_opts *o, vg_config *cfg)
     int status = VG_EXIT_FAIL;
     vg_engine *engine = NULL;
     vg_journal *journal = NULL;
+    vg_report *report = NULL;
     vg_event *ev = malloc(sizeof *ev);
     vg_linereader lr = {0};
     if (!out->f) {
@@ -230,6 +270,12 @@ static int run(const replay_opts *o, vg_config *cfg)
         fprintf(stderr, "vigie replay: journal %s\n", path);
     }
 
+    if ((o->report || o->truth) &&
+        vg_report_new(o->truth, o->gospa_c, o->gospa_p, &report, &err) < 0) {
+        fprintf(stderr, "vigie replay: %s\n", err.msg);
+        goto done;
+    }
+    double wall0 = (double)monotonic_us() / 1e6, in_engine = 0.0;
     counts n = {0};
     uint64_t journaled = 0;
     pacer pc = {.speed = o->speed};
@@ -260,7 +306,15 @@ static int run(const replay_opts *o, vg_config *cfg)
             fprintf(stderr, "vigie replay: %s\n", err.msg);
             goto done;
         }
-        if (vg_engine_push(engine, ev, &err) < 0) {
+        if (report && vg_report_advance(report, engine, ev->time, &err) < 0) {
+            fprintf(stderr, "vigie replay: %s\n", err.msg);
+            goto done;
+        }
+        vg_time t0 = report ? monotonic_us() : 0;
+        rc = vg_engine_push(engine, ev, &err);
+        if (report)
+            in_engine += (double)(monotonic_us() - t0) / 1e6;
+        if (rc < 0) {
             n.rejected++;
             if (!o->quiet)
                 fprintf(stderr, "%s:%zu: %s\n", o->input, lr.lineno, err.msg);
@@ -270,11 +324,23 @@ static int run(const replay_opts *o, vg_config *cfg)
         if (pc.speed > 0)
             fflush(out->f);
     }
+    vg_time t0 = monotonic_us();
+    vg_engine_flush(engine);
+    in_engine += (double)(monotonic_us() - t0) / 1e6;
+    if (report && vg_report_advance(report, engine, VG_TIME_MAX, &err) < 0) {
+        fprintf(stderr, "vigie replay: %s\n", err.msg);
+        goto done;
+    }
     vg_engine_stats st;
     vg_engine_get_stats(engine, &st);
     print_summary(&n, &st, out);
+    if (report && (o->report || o->truth)) {
+        fflush(out->f);
+        vg_report_print(report, engine, stdout, (double)monotonic_us() / 1e6 - wall0, in_engine);
+    }
     status = out->format_errors ? VG_EXIT_FAIL : VG_EXIT_OK;
 done:
+    vg_report_free(report);
     if (journal && vg_journal_close(journal, &err) < 0) {
         fprintf(stderr, "vigie replay: %s\n", err.msg);
         status = VG_EXIT_FAIL;

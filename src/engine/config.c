@@ -16,7 +16,7 @@
 
 #include "vigie/log.h"
 
-enum key_type { K_DOUBLE, K_INT, K_STRING, K_LOG_LEVEL, K_ALT_REF };
+enum key_type { K_DOUBLE, K_INT, K_STRING, K_LOG_LEVEL, K_ALT_REF, K_TRACK_MODEL };
 
 typedef struct key_def {
     const char *section;
@@ -44,6 +44,22 @@ static const key_def keys[] = {
     {"engine", "journal_dir", K_STRING, OFF(engine.journal_dir),
      sizeof(((vg_config *)0)->engine.journal_dir), 0, 0},
     {"log", "level", K_LOG_LEVEL, OFF(log.level), 0, 0, 0},
+    {"tracker", "model", K_TRACK_MODEL, OFF(tracker.model), 0, 0, 0},
+    {"tracker", "process_noise", K_DOUBLE, OFF(tracker.process_noise), 0, 1e-9, 1e6},
+    {"tracker", "process_noise_manoeuvre", K_DOUBLE, OFF(tracker.process_noise_manoeuvre), 0,
+     1e-9, 1e6},
+    {"tracker", "gate", K_DOUBLE, OFF(tracker.gate), 0, 0.1, 100},
+    {"tracker", "confirm_hits", K_INT, OFF(tracker.confirm_hits), 0, 1, 1000},
+    {"tracker", "confirm_window", K_INT, OFF(tracker.confirm_window), 0, 1, 1000},
+    {"tracker", "delete_pos_var", K_DOUBLE, OFF(tracker.delete_pos_var), 0, 1e-6, 1e12},
+    {"tracker", "delete_after_s", K_DOUBLE, OFF(tracker.delete_after_s), 0, 0.001, 86400},
+    {"tracker", "coast_after_s", K_DOUBLE, OFF(tracker.coast_after_s), 0, 0.001, 86400},
+    {"tracker", "init_vel_var", K_DOUBLE, OFF(tracker.init_vel_var), 0, 1e-6, 1e8},
+    {"tracker", "max_tracks", K_INT, OFF(tracker.max_tracks), 0, 1, 10000000},
+    {"tracker", "max_scan", K_INT, OFF(tracker.max_scan), 0, 1, 10000000},
+    {"tracker", "grid_cell_m", K_DOUBLE, OFF(tracker.grid_cell_m), 0, 0.01, 1e5},
+    {"tracker", "search_radius_m", K_DOUBLE, OFF(tracker.search_radius_m), 0, 0.01, 1e6},
+    {"tracker", "bearing_range_m", K_DOUBLE, OFF(tracker.bearing_range_m), 0, 1, 1e6},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -57,6 +73,7 @@ void vg_config_defaults(vg_config *cfg)
     cfg->engine.max_lateness_s = 5.0;
     cfg->engine.max_sensors = 1024;
     cfg->log.level = VG_LOG_INFO;
+    vg_tracker_config_defaults(&cfg->tracker);
 }
 
 typedef struct parse_ctx {
@@ -116,6 +133,14 @@ static int set_value(parse_ctx *c, const key_def *k, const char *value)
         *(int *)(void *)base = level;
         return 1;
     }
+    case K_TRACK_MODEL:
+        if (strcmp(value, "cv") == 0)
+            *(vg_track_model *)(void *)base = VG_TRACK_MODEL_CV;
+        else if (strcmp(value, "imm") == 0)
+            *(vg_track_model *)(void *)base = VG_TRACK_MODEL_IMM;
+        else
+            return fail(c, VG_EINVAL, k->section, k->key, "expected cv or imm");
+        return 1;
     case K_ALT_REF:
         if (strcmp(value, "WGS84") == 0)
             *(vg_alt_ref *)(void *)base = VG_ALT_WGS84;

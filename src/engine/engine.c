@@ -1,16 +1,20 @@
 /* engine/engine.c — wires the deterministic core together.
  *
- * The engine keeps the site frame, the sensor registry and the event clock, turns
- * every detection into a position in one frame, and hands it to the tracking
- * stage. Until the multi-sensor tracker lands (src/track/, issue 4) that stage is
- * emit_single_detection_track(): each positioned detection becomes its own
- * tentative track. Everything here is a pure function of the events pushed so far. */
+ * The engine keeps the site frame, the sensor registry and the event clock; it
+ * turns every detection into a measurement model in the site frame, groups the
+ * detections of one sensor at one time (or with one `scan` number) into a scan,
+ * and hands each scan to the tracker. A scan is complete when an event that is not
+ * part of it arrives, or at vg_engine_flush. Tracker housekeeping runs on ticks
+ * and whenever event time crosses a whole second. Everything here is a pure
+ * function of the events pushed so far. */
 #include "vigie/engine.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "vigie/mat.h"
 
 typedef struct sensor_slot {
     bool used;
@@ -19,6 +23,8 @@ typedef struct sensor_slot {
     vg_geo declared;            /* as declared */
     vg_alt_ref alt_ref;
     vg_enu_frame frame;         /* at its WGS84 position, for polar measurements */
+    vg_vec3 site_pos;           /* its position in the site frame */
+    double site_rot[3][3];      /* site-frame vector → the sensor's own ENU frame */
     bool has_range;
     double range_m;
     bool up;
@@ -38,7 +44,14 @@ struct vg_engine {
     uint32_t sensor_cap;        /* a power of two, at least twice max_sensors */
     uint32_t sensor_count;
 
-    uint64_t next_track_id;
+    vg_tracker *tracker;        /* NULL until the site is known */
+    vg_track_input *scan;       /* the scan being gathered */
+    int scan_n;
+    char scan_sensor[VG_ID_MAX];
+    vg_time scan_time;
+    bool scan_has_number;
+    uint64_t scan_number;
+    vg_time maintained;         /* the whole second housekeeping last ran in */
     vg_engine_stats st;
     vg_event out;               /* scratch for outputs: events are large */
 };
@@ -81,6 +94,17 @@ static void sensor_update_frame(const vg_engine *e, sensor_slot *s)
     vg_geo g = s->declared;
     g.alt = amsl_to_wgs84(e, g.alt, s->alt_ref);
     vg_enu_frame_init(&s->frame, g);
+    if (!e->has_site)
+        return;
+    s->site_pos = vg_enu_from_geo(&e->site_frame, g);
+    /* site vector → ECEF (transpose of the site rotation) → sensor ENU */
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) {
+            double v = 0.0;
+            for (int c = 0; c < 3; c++)
+                v += s->frame.rot[a][c] * e->site_frame.rot[b][c];
+            s->site_rot[a][b] = v;
+        }
 }
 
 static void emit_sensor_status(vg_engine *e, vg_time t, const sensor_slot *s, const char *why)
@@ -148,6 +172,15 @@ static void set_site(vg_engine *e, vg_geo origin, vg_alt_ref ref, double undulat
     for (uint32_t i = 0; i < e->sensor_cap; i++)
         if (e->sensors[i].used)
             sensor_update_frame(e, &e->sensors[i]);
+    if (e->tracker)
+        vg_tracker_set_site(e->tracker, &e->site_frame);
+}
+
+static int ensure_tracker(vg_engine *e, vg_error *err)
+{
+    if (e->tracker)
+        return 0;
+    return vg_tracker_new(&e->cfg.tracker, &e->site_frame, &e->tracker, err);
 }
 
 static int on_site(vg_engine *e, const vg_event *ev, vg_error *err)
@@ -156,98 +189,134 @@ static int on_site(vg_engine *e, const vg_event *ev, vg_error *err)
     if (vg_geo_validate(in->origin, err) < 0)
         return vg_err_prefix(err, "site: ");
     set_site(e, in->origin, in->alt_ref, in->geoid_undulation);
-    return 0;
+    return ensure_tracker(e, err);
+}
+
+/* ---- scans ------------------------------------------------------------------------- */
+
+static void tracker_output(void *userdata, const vg_event *ev)
+{
+    vg_engine *e = userdata;
+    e->st.out[ev->type]++;
+    e->sink(e->userdata, ev);
+}
+
+static void flush_scan(vg_engine *e)
+{
+    if (e->scan_n == 0)
+        return;
+    vg_error err;
+    int n = e->scan_n;
+    e->scan_n = 0;
+    e->st.scans++;
+    /* The scan's size is bounded by max_scan when it is gathered, so the tracker
+     * cannot refuse it; a failure here would be a bug, counted rather than lost. */
+    if (vg_tracker_scan(e->tracker, e->scan_time, e->scan, n, tracker_output, e, &err) < 0) {
+        e->st.rejected += (uint64_t)n;
+        vg_logf(&e->log, VG_LOG_ERROR, "%s", err.msg);
+    }
+}
+
+/* Housekeeping whenever event time enters a new whole second, and on ticks. */
+static void maintain(vg_engine *e, vg_time t, bool tick)
+{
+    vg_time second = t >= 0 ? t / VG_TIME_S : -((-t + VG_TIME_S - 1) / VG_TIME_S);
+    if (!e->tracker || (!tick && second <= e->maintained))
+        return;
+    flush_scan(e);
+    e->maintained = second;
+    vg_tracker_maintain(e->tracker, t, tracker_output, e);
 }
 
 /* ---- detections -------------------------------------------------------------------- */
-
-/* A detection reduced to what the tracking stage consumes: a WGS84 position with its
- * 1-sigma horizontal and vertical uncertainty. */
-typedef struct located {
-    vg_geo pos;
-    double sigma_h, sigma_v;
-} located;
 
 static double deg2rad(double d)
 {
     return d * (VG_PI / 180.0);
 }
 
-static int locate(vg_engine *e, const vg_detection *d, const sensor_slot *s, located *loc,
-                  vg_error *err)
+/* Build the site-frame measurement model of detection d from sensor s. */
+static int measure(vg_engine *e, const vg_detection *d, const sensor_slot *s,
+                   vg_meas_model *mm, vg_error *err)
 {
     const vg_measurement *m = &d->meas;
+    memset(mm, 0, sizeof *mm);
     switch (m->kind) {
-    case VG_MEAS_GEODETIC:
-        loc->pos = m->u.geodetic.pos;
-        loc->pos.alt = amsl_to_wgs84(e, loc->pos.alt, m->u.geodetic.alt_ref);
-        loc->sigma_h = m->u.geodetic.sigma_h;
-        loc->sigma_v = m->u.geodetic.sigma_v;
-        return 0;
-    case VG_MEAS_ENU:
-        if (!e->has_site)
-            return vg_err(err, VG_ESTATE, "detection from %s: an enu measurement needs the "
-                          "site ([site] in the config, or a site event first)", d->sensor);
-        loc->pos = vg_enu_to_geo(&e->site_frame, m->u.enu.pos);
-        loc->sigma_h = loc->sigma_v = m->u.enu.sigma;
-        return 0;
-    case VG_MEAS_POLAR: {
-        vg_vec3 off = vg_polar_to_enu(m->u.polar.range, m->u.polar.az, m->u.polar.el);
-        loc->pos = vg_ecef_to_geo(vg_enu_to_ecef(&s->frame, off));
-        /* First-order spread of the polar errors; the tracker will use the full
-         * measurement model instead. */
-        double cross = m->u.polar.range * deg2rad(m->u.polar.sigma_az);
-        double up = m->u.polar.range * deg2rad(m->u.polar.sigma_el);
-        loc->sigma_h = fmax(m->u.polar.sigma_range, cross);
-        loc->sigma_v = fmax(m->u.polar.sigma_range * fabs(sin(deg2rad(m->u.polar.el))), up);
+    case VG_MEAS_GEODETIC: {
+        vg_geo g = m->u.geodetic.pos;
+        g.alt = amsl_to_wgs84(e, g.alt, m->u.geodetic.alt_ref);
+        if (vg_geo_validate(g, err) < 0)
+            return vg_err_prefix(err, "detection from %s: ", d->sensor);
+        vg_vec3 p = vg_enu_from_geo(&e->site_frame, g);
+        /* The sigmas are horizontal and vertical where the object is; turn that
+         * local frame's covariance into the site frame's (they differ by the Earth's
+         * curvature, 0.01° per km). */
+        vg_enu_frame local;
+        vg_enu_frame_init(&local, g);
+        double rot[9], loc[9] = {0}, cov[9];
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++) {
+                double v = 0.0;
+                for (int c = 0; c < 3; c++)
+                    v += e->site_frame.rot[a][c] * local.rot[b][c];
+                rot[a * 3 + b] = v;
+            }
+        loc[0] = loc[4] = m->u.geodetic.sigma_h * m->u.geodetic.sigma_h;
+        loc[8] = m->u.geodetic.sigma_v * m->u.geodetic.sigma_v;
+        vg_mat_abat(cov, rot, loc, 3, 3);
+        mm->kind = VG_MM_POSITION;
+        mm->dim = 3;
+        mm->z[0] = p.x, mm->z[1] = p.y, mm->z[2] = p.z;
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++)
+                mm->R[a * 3 + b] = cov[a * 3 + b];
         return 0;
     }
+    case VG_MEAS_ENU: {
+        double v = m->u.enu.sigma * m->u.enu.sigma;
+        mm->kind = VG_MM_POSITION;
+        mm->dim = 3;
+        mm->z[0] = m->u.enu.pos.x, mm->z[1] = m->u.enu.pos.y, mm->z[2] = m->u.enu.pos.z;
+        mm->R[0] = mm->R[4] = mm->R[8] = v; /* 3 × 3 */
+        return 0;
+    }
+    case VG_MEAS_POLAR:
+        mm->kind = VG_MM_POLAR;
+        mm->dim = 3;
+        mm->z[0] = m->u.polar.range;
+        mm->z[1] = deg2rad(m->u.polar.az);
+        mm->z[2] = deg2rad(m->u.polar.el);
+        mm->R[0] = m->u.polar.sigma_range * m->u.polar.sigma_range;
+        mm->R[4] = deg2rad(m->u.polar.sigma_az) * deg2rad(m->u.polar.sigma_az);
+        mm->R[8] = deg2rad(m->u.polar.sigma_el) * deg2rad(m->u.polar.sigma_el);
+        break;
     case VG_MEAS_BEARING:
-        return 1; /* no position of its own */
+        mm->kind = VG_MM_BEARING;
+        mm->z[0] = deg2rad(m->u.bearing.az);
+        mm->R[0] = deg2rad(m->u.bearing.sigma_az) * deg2rad(m->u.bearing.sigma_az);
+        mm->dim = 1;
+        if (m->u.bearing.has_el) {
+            mm->has_elevation = true;
+            mm->dim = 2;
+            mm->z[1] = deg2rad(m->u.bearing.el);
+            mm->R[3] = deg2rad(m->u.bearing.sigma_el) * deg2rad(m->u.bearing.sigma_el); /* 2 × 2 */
+        }
+        break;
+    default:
+        return vg_err(err, VG_EINVAL, "detection from %s: unknown measurement kind", d->sensor);
     }
-    return vg_err(err, VG_EINVAL, "detection from %s: unknown measurement kind", d->sensor);
+    mm->sensor = s->site_pos;
+    memcpy(mm->rot, s->site_rot, sizeof mm->rot);
+    return 0;
 }
 
-/* The tracking stage, until src/track/ replaces it: one tentative track per
- * positioned detection. The class comes from the hint or the identity source. */
-static void emit_single_detection_track(vg_engine *e, const vg_event *ev, const located *loc)
+static bool same_scan(const vg_engine *e, const vg_event *ev)
 {
     const vg_detection *d = &ev->u.detection;
-    vg_event_init(&e->out, VG_EV_TRACK, ev->time);
-    vg_track *t = &e->out.u.track;
-    t->id = e->next_track_id++;
-    t->status = VG_TRACK_TENTATIVE;
-    t->pos = loc->pos;
-    t->velocity = d->has_velocity ? d->velocity : (vg_vec3){0, 0, 0};
-    t->sigma_h = loc->sigma_h;
-    t->sigma_v = loc->sigma_v;
-    t->identity = d->identity;
-    if (d->has_class_hint) {
-        double known = 0.0;
-        for (int i = 0; i < 3; i++) {
-            t->class_p[i] = d->class_hint[i];
-            known += d->class_hint[i];
-        }
-        t->class_p[VG_CLASS_UNKNOWN] = fmax(0.0, 1.0 - known);
-    } else if (d->identity.source == VG_IDSRC_REMOTEID ||
-               d->identity.source == VG_IDSRC_FRBEACON) {
-        t->class_p[VG_CLASS_DRONE] = 1.0;
-    } else if (d->identity.source == VG_IDSRC_ADSB) {
-        t->class_p[VG_CLASS_AIRCRAFT] = 1.0;
-    } else {
-        t->class_p[VG_CLASS_UNKNOWN] = 1.0;
-    }
-    t->updates = 1;
-    memcpy(t->sensor, d->sensor, sizeof t->sensor);
-    if (d->has_operator) {
-        t->has_operator = true;
-        t->operator_has_alt = d->operator_has_alt;
-        t->operator_pos = d->operator_pos;
-        t->operator_pos.alt = d->operator_has_alt
-                                  ? amsl_to_wgs84(e, d->operator_pos.alt, d->operator_alt_ref)
-                                  : 0.0;
-    }
-    emit(e);
+    if (e->scan_n == 0 || strcmp(d->sensor, e->scan_sensor) != 0 ||
+        d->has_scan != e->scan_has_number)
+        return false;
+    return d->has_scan ? d->scan == e->scan_number : ev->time == e->scan_time;
 }
 
 static int on_detection(vg_engine *e, const vg_event *ev, vg_error *err)
@@ -257,17 +326,46 @@ static int on_detection(vg_engine *e, const vg_event *ev, vg_error *err)
     if (!s->used)
         return vg_err(err, VG_ENOTFOUND, "detection: unknown sensor \"%s\" (declare it with a "
                       "sensor event first)", d->sensor);
-    located loc = {{0, 0, 0}, 0, 0};
-    int rc = locate(e, d, s, &loc, err);
+    if (!e->has_site) {
+        /* No site yet: the first positioned detection becomes the origin, so that
+         * geodetic sources work without configuration. */
+        if (d->meas.kind != VG_MEAS_GEODETIC)
+            return vg_err(err, VG_ESTATE, "detection from %s: a %s measurement needs the "
+                          "site ([site] in the config, or a site event first)", d->sensor,
+                          d->meas.kind == VG_MEAS_ENU ? "enu" : "sensor-relative");
+        vg_geo g = d->meas.u.geodetic.pos;
+        if (vg_geo_validate(g, err) < 0)
+            return vg_err_prefix(err, "detection from %s: ", d->sensor);
+        set_site(e, g, d->meas.u.geodetic.alt_ref, e->undulation);
+    }
+    int rc = ensure_tracker(e, err);
     if (rc < 0)
         return rc;
-    if (rc > 0) {
-        e->st.bearing_only++;
-        return 0;
+    vg_track_input in;
+    rc = measure(e, d, s, &in.mm, err);
+    if (rc < 0)
+        return rc;
+    if (!same_scan(e, ev) || e->scan_n >= e->cfg.tracker.max_scan)
+        flush_scan(e);
+    if (e->scan_n == 0) {
+        memcpy(e->scan_sensor, d->sensor, sizeof e->scan_sensor);
+        e->scan_time = ev->time;
+        e->scan_has_number = d->has_scan;
+        e->scan_number = d->scan;
     }
-    if (vg_geo_validate(loc.pos, err) < 0)
-        return vg_err_prefix(err, "detection from %s: ", d->sensor);
-    emit_single_detection_track(e, ev, &loc);
+    memcpy(in.sensor, d->sensor, sizeof in.sensor);
+    in.identity = d->identity;
+    in.has_velocity = d->has_velocity;
+    in.velocity = d->velocity;
+    in.has_class_hint = d->has_class_hint;
+    memcpy(in.class_hint, d->class_hint, sizeof in.class_hint);
+    in.integrity = d->integrity;
+    in.has_operator = d->has_operator;
+    in.operator_has_alt = d->operator_has_alt;
+    in.operator_pos = d->operator_pos;
+    if (d->has_operator && d->operator_has_alt)
+        in.operator_pos.alt = amsl_to_wgs84(e, d->operator_pos.alt, d->operator_alt_ref);
+    e->scan[e->scan_n++] = in;
     return 0;
 }
 
@@ -298,11 +396,23 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
         free(e);
         return vg_err(err, VG_ENOMEM, "engine: out of memory for %u sensor slots", cap);
     }
-    e->next_track_id = 1;
+    e->scan = malloc((size_t)cfg->tracker.max_scan * sizeof *e->scan);
+    if (!e->scan) {
+        vg_engine_free(e);
+        return vg_err(err, VG_ENOMEM, "engine: out of memory for a scan of %d",
+                      cfg->tracker.max_scan);
+    }
+    e->maintained = INT64_MIN;
     e->st.now = VG_TIME_MIN;
     e->undulation = cfg->site.geoid_undulation;
-    if (cfg->site.has_origin)
+    if (cfg->site.has_origin) {
         set_site(e, cfg->site.origin, cfg->site.alt_ref, cfg->site.geoid_undulation);
+        int rc = ensure_tracker(e, err);
+        if (rc < 0) {
+            vg_engine_free(e);
+            return rc;
+        }
+    }
     *out = e;
     return 0;
 }
@@ -313,7 +423,9 @@ static int dispatch_event(vg_engine *e, const vg_event *ev, vg_error *err)
     case VG_EV_SENSOR: return on_sensor(e, ev, err);
     case VG_EV_DETECTION: return on_detection(e, ev, err);
     case VG_EV_SITE: return on_site(e, ev, err);
-    case VG_EV_TICK: return 0;
+    case VG_EV_TICK:
+        maintain(e, ev->time, true);
+        return 0;
     case VG_EV_COMMAND:
         /* Journaled and counted; each kind is handled by the module that owns it
          * (posture, threat, patrol) as those land. */
@@ -338,6 +450,11 @@ int vg_engine_push(vg_engine *e, const vg_event *ev, vg_error *err)
                     "allowed, [engine] max_lateness_s)", vg_event_type_name(ev->type),
                     (double)(e->st.now - ev->time) / 1e6, e->cfg.engine.max_lateness_s);
     } else {
+        /* A scan ends where something else begins. */
+        if (ev->type != VG_EV_DETECTION || !same_scan(e, ev))
+            flush_scan(e);
+        if (ev->time > e->st.now)
+            maintain(e, ev->time, false);
         rc = dispatch_event(e, ev, err);
     }
     if (rc < 0) {
@@ -350,15 +467,36 @@ int vg_engine_push(vg_engine *e, const vg_event *ev, vg_error *err)
     return 0;
 }
 
+void vg_engine_flush(vg_engine *e)
+{
+    flush_scan(e);
+}
+
 void vg_engine_get_stats(const vg_engine *e, vg_engine_stats *st)
 {
     *st = e->st;
+    if (e->tracker)
+        vg_tracker_get_stats(e->tracker, &st->tracker);
+}
+
+const vg_tracker *vg_engine_tracker(const vg_engine *e)
+{
+    return e->tracker;
+}
+
+bool vg_engine_site(const vg_engine *e, vg_enu_frame *out)
+{
+    if (e->has_site)
+        *out = e->site_frame;
+    return e->has_site;
 }
 
 void vg_engine_free(vg_engine *e)
 {
     if (!e)
         return;
+    vg_tracker_free(e->tracker);
+    free(e->scan);
     free(e->sensors);
     free(e);
 }

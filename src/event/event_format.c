@@ -114,6 +114,26 @@ static void o_raw(vg_strbuf *sb, const char *k, const char *json)
     vg_strbuf_puts(sb, json);
 }
 
+static void o_integrity(vg_strbuf *sb, uint32_t flags)
+{
+    if (!flags)
+        return;
+    key(sb, "integrity");
+    vg_strbuf_putc(sb, '[');
+    bool first = true;
+    for (int i = 0; i < VG_INTEG_COUNT; i++) {
+        if (!(flags & (1u << i)))
+            continue;
+        if (!first)
+            vg_strbuf_putc(sb, ',');
+        vg_strbuf_put_json_string(sb, vg_names_integrity[i]);
+        first = false;
+    }
+    vg_strbuf_putc(sb, ']');
+    if (flags >> VG_INTEG_COUNT)
+        sb->overflow = true; /* unknown bits: not writable */
+}
+
 static void fmt_measurement(vg_strbuf *sb, const vg_measurement *m)
 {
     switch (m->kind) {
@@ -175,22 +195,9 @@ static void fmt_detection(vg_strbuf *sb, const vg_detection *d)
         f_num(sb, "aircraft", d->class_hint[2]);
         vg_strbuf_putc(sb, '}');
     }
-    if (d->integrity) {
-        key(sb, "integrity");
-        vg_strbuf_putc(sb, '[');
-        bool first = true;
-        for (int i = 0; i < VG_INTEG_COUNT; i++) {
-            if (!(d->integrity & (1u << i)))
-                continue;
-            if (!first)
-                vg_strbuf_putc(sb, ',');
-            vg_strbuf_put_json_string(sb, vg_names_integrity[i]);
-            first = false;
-        }
-        vg_strbuf_putc(sb, ']');
-        if (d->integrity >> VG_INTEG_COUNT)
-            sb->overflow = true; /* unknown bits: not writable */
-    }
+    o_integrity(sb, d->integrity);
+    if (d->has_scan)
+        f_u64(sb, "scan", d->scan);
     o_raw(sb, "attrs", d->attrs);
 }
 
@@ -213,6 +220,7 @@ static void fmt_track(vg_strbuf *sb, const vg_track *t)
     f_opt_str(sb, "sensor", t->sensor);
     if (t->has_operator)
         o_position(sb, "operator", t->operator_pos, t->operator_has_alt, VG_ALT_WGS84);
+    o_integrity(sb, t->integrity);
 }
 
 static void fmt_body(vg_strbuf *sb, const vg_event *ev)

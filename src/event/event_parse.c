@@ -456,7 +456,7 @@ static int parse_detection(rd *r, vg_detection *d)
 {
     static const char *const keys[] = {"type", "time", "sensor", "geodetic", "enu", "polar",
                                        "bearing", "velocity", "identity", "operator",
-                                       "class_hint", "integrity", "attrs", NULL};
+                                       "class_hint", "integrity", "scan", "attrs", NULL};
     TRY(rd_keys(r, keys));
     TRY(rd_str(r, "sensor", d->sensor, sizeof d->sensor, NULL));
     TRY(parse_measurement(r, &d->meas));
@@ -466,6 +466,7 @@ static int parse_detection(rd *r, vg_detection *d)
                     &d->operator_has_alt));
     TRY(parse_class_hint(r, d));
     TRY(parse_integrity(r, &d->integrity));
+    TRY(rd_uint(r, "scan", 0, &d->scan, &d->has_scan));
     return rd_json_text(r, "attrs", d->attrs, sizeof d->attrs);
 }
 
@@ -511,7 +512,7 @@ static int parse_track(rd *r, vg_track *t)
 {
     static const char *const keys[] = {"type", "time", "id", "status", "lat", "lon", "alt",
                                        "velocity", "sigma_h", "sigma_v", "identity", "class",
-                                       "updates", "sensor", "operator", NULL};
+                                       "updates", "sensor", "operator", "integrity", NULL};
     static const char *const k_class[] = {"drone", "bird", "aircraft", "unknown", NULL};
     TRY(rd_keys(r, keys));
     TRY(rd_uint(r, "id", 1, &t->id, NULL));
@@ -543,7 +544,7 @@ static int parse_track(rd *r, vg_track *t)
     TRY(rd_operator(r, &t->has_operator, &t->operator_pos, &ref, &t->operator_has_alt));
     if (t->has_operator && ref != VG_ALT_WGS84)
         return vg_err(r->err, VG_EINVAL, "%s.operator.alt_ref: tracks are WGS84", r->path);
-    return 0;
+    return parse_integrity(r, &t->integrity);
 }
 
 static int parse_track_drop(rd *r, vg_track_drop *d)

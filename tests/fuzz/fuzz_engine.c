@@ -24,6 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vg_config cfg;
     vg_config_defaults(&cfg);
     cfg.engine.max_sensors = 4;
+    cfg.tracker.max_tracks = 64; /* small: creation cost dominates short inputs */
+    cfg.tracker.max_scan = 64;
     vg_engine *e;
     if (vg_engine_new(&cfg, check_output, NULL, NULL, &e, NULL) < 0)
         return 0;
@@ -37,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             vg_engine_push(e, &ev, &err);
         p += len + 1;
     }
+    vg_engine_flush(e);
     vg_engine_free(e);
     return 0;
 }

@@ -1,0 +1,31 @@
+/* cli/report.h — `vigie replay --truth FILE --report`: scoring a run against ground
+ * truth (private to the vigie command).
+ *
+ * Truth is JSON Lines: {"type":"truth","time":…,"id":N,"enu":{x,y,z}} or with
+ * "geodetic":{lat,lon,alt} instead of "enu". At every time the truth file has, once
+ * the engine has seen all input up to that time, the confirmed tracks are compared
+ * with the truths by GOSPA (alpha = 2, cut-off c, order p); the report averages the
+ * per-time values. Shell code: it reads files and clocks. */
+#ifndef VIGIE_CLI_REPORT_H
+#define VIGIE_CLI_REPORT_H
+
+#include <stdio.h>
+
+#include "vigie/engine.h"
+
+typedef struct vg_report vg_report;
+
+/* Load the truth file (NULL: a report without scores). */
+int vg_report_new(const char *truth_path, double gospa_c, double gospa_p, vg_report **out,
+                  vg_error *err);
+void vg_report_free(vg_report *r);
+
+/* Score every truth time earlier than `next`: call before pushing an event of time
+ * `next` (VG_TIME_MAX at the end of input, after vg_engine_flush). */
+int vg_report_advance(vg_report *r, vg_engine *e, vg_time next, vg_error *err);
+
+/* Print the one-line JSON report. */
+void vg_report_print(vg_report *r, const vg_engine *e, FILE *out, double wall_seconds,
+                     double engine_seconds);
+
+#endif

@@ -1,0 +1,8 @@
+# Remote ID (ASTM F3411) and French beacon message codecs — deterministic core code:
+# no I/O, no allocation. Included by src/CMakeLists.txt.
+target_sources(vigiecore PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/sensors/rid_decode.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/sensors/rid_encode.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/sensors/rid_util.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/sensors/frbeacon.c
+)

@@ -1,0 +1,95 @@
+/* track/classify.c — fusing class evidence over a track's life. See classify.h. */
+#include "track/classify.h"
+
+#include <math.h>
+
+/* No class ever drops below this probability: evidence can always turn it around. */
+#define FLOOR 1e-4
+
+static void normalise(double logp[VG_CLASS_COUNT])
+{
+    double m = logp[0];
+    for (int c = 1; c < VG_CLASS_COUNT; c++)
+        m = fmax(m, logp[c]);
+    double sum = 0.0;
+    for (int c = 0; c < VG_CLASS_COUNT; c++)
+        sum += exp(logp[c] - m);
+    double lse = m + log(sum);
+    double again = 0.0;
+    for (int c = 0; c < VG_CLASS_COUNT; c++) {
+        double p = fmax(exp(logp[c] - lse), FLOOR);
+        logp[c] = p;
+        again += p;
+    }
+    for (int c = 0; c < VG_CLASS_COUNT; c++)
+        logp[c] = log(logp[c] / again);
+}
+
+/* Multiply by likelihoods l (any positive scale). */
+static void apply(double logp[VG_CLASS_COUNT], const double l[VG_CLASS_COUNT])
+{
+    for (int c = 0; c < VG_CLASS_COUNT; c++)
+        logp[c] += log(l[c]);
+    normalise(logp);
+}
+
+void vg_class_init(double logp[VG_CLASS_COUNT])
+{
+    /* Most of what a counter-drone sensor sees over a city is not yet explained. */
+    static const double prior[VG_CLASS_COUNT] = {0.2, 0.2, 0.2, 0.4};
+    for (int c = 0; c < VG_CLASS_COUNT; c++)
+        logp[c] = log(prior[c]);
+}
+
+void vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d)
+{
+    if (d->has_class_hint) {
+        /* A hint is a sensor's classifier output: trust it, but softly (its own
+         * errors are not independent from one scan to the next). */
+        double known = d->class_hint[0] + d->class_hint[1] + d->class_hint[2];
+        double l[VG_CLASS_COUNT] = {d->class_hint[0], d->class_hint[1], d->class_hint[2],
+                                    fmax(0.0, 1.0 - known)};
+        for (int c = 0; c < VG_CLASS_COUNT; c++)
+            l[c] = 0.2 + 0.8 * l[c];
+        apply(logp, l);
+    }
+    if (d->identity.source == VG_IDSRC_REMOTEID || d->identity.source == VG_IDSRC_FRBEACON) {
+        static const double l[VG_CLASS_COUNT] = {0.95, 0.01, 0.02, 0.02};
+        apply(logp, l);
+    } else if (d->identity.source == VG_IDSRC_ADSB) {
+        static const double l[VG_CLASS_COUNT] = {0.02, 0.01, 0.95, 0.02};
+        apply(logp, l);
+    } else if (d->identity.source == VG_IDSRC_RF) {
+        /* A drone's control link: birds and airliners do not emit one. */
+        static const double l[VG_CLASS_COUNT] = {0.7, 0.05, 0.1, 0.15};
+        apply(logp, l);
+    }
+}
+
+void vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double speed_v,
+                         double height)
+{
+    (void)speed_v;
+    /* Consumer drones stay under ~20 m/s and FPV racers under ~50; pigeons and gulls
+     * fly 10-20 m/s; manned aircraft are fast or high (FACTS.md §4). */
+    if (speed_h > 60.0 || height > 1000.0) {
+        static const double l[VG_CLASS_COUNT] = {0.05, 0.02, 0.9, 0.1};
+        apply(logp, l);
+    } else if (speed_h > 25.0) {
+        static const double l[VG_CLASS_COUNT] = {0.5, 0.05, 0.4, 0.2};
+        apply(logp, l);
+    } else if (speed_h < 1.0 && fabs(speed_v) < 1.0) {
+        /* Hovering: drones and helicopters do, birds seldom, aeroplanes never. */
+        static const double l[VG_CLASS_COUNT] = {0.6, 0.15, 0.15, 0.3};
+        apply(logp, l);
+    } else if (speed_h >= 8.0 && speed_h <= 22.0 && height < 150.0) {
+        static const double l[VG_CLASS_COUNT] = {0.4, 0.4, 0.05, 0.3};
+        apply(logp, l);
+    }
+}
+
+void vg_class_probabilities(const double logp[VG_CLASS_COUNT], double p[VG_CLASS_COUNT])
+{
+    for (int c = 0; c < VG_CLASS_COUNT; c++)
+        p[c] = exp(logp[c]);
+}

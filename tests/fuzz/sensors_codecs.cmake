@@ -1,0 +1,4 @@
+# libFuzzer targets of the Remote ID and French beacon codecs (corpora in
+# tests/fuzz/corpus/rid/ and tests/fuzz/corpus/frbeacon/).
+vg_fuzz_target(fuzz_rid)
+vg_fuzz_target(fuzz_frbeacon)

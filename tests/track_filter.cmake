@@ -1,0 +1,3 @@
+# Unit tests of the tracker's state estimators (src/track/kf.c, measmodel.c, imm.c).
+# Included by tests/CMakeLists.txt.
+vg_unit_test(test_filter)

@@ -1,0 +1,346 @@
+/* tests/unit/test_tracker.c — the tracker through the engine, on the scenes that
+ * matter to operators: crossing drones, a handover from radar to Remote ID, birds
+ * near a drone, a spoofed Remote ID, bearings from two sites. Each scene is built
+ * from events with fixed-seed noise, and the assertions are about track identity
+ * over time, not just "a track exists". */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+
+#include "test_helpers.h"
+#include "vigie/engine.h"
+
+#define MAX_OUT 20000
+
+typedef struct capture {
+    int n;
+    vg_event *ev;
+} capture;
+
+static void sink(void *ud, const vg_event *ev)
+{
+    capture *c = ud;
+    if (c->n < MAX_OUT)
+        c->ev[c->n++] = *ev;
+}
+
+typedef struct scene {
+    vg_engine *e;
+    capture cap;
+    vg_enu_frame site;
+    uint64_t seed;
+} scene;
+
+static void scene_open(scene *s, const vg_config *override)
+{
+    vg_config cfg;
+    vg_config_defaults(&cfg);
+    if (override)
+        cfg = *override;
+    cfg.site.has_origin = true;
+    cfg.site.origin = (vg_geo){48.853, 2.3499, 80};
+    cfg.site.geoid_undulation = 44.4;
+    memset(s, 0, sizeof *s);
+    s->cap.ev = calloc(MAX_OUT, sizeof *s->cap.ev);
+    assert_non_null(s->cap.ev);
+    vg_error err;
+    if (vg_engine_new(&cfg, sink, &s->cap, NULL, &s->e, &err) != 0)
+        fail_msg("%s", err.msg);
+    vg_enu_frame_init(&s->site, cfg.site.origin);
+    s->seed = 2024;
+}
+
+static void scene_close(scene *s)
+{
+    vg_engine_free(s->e);
+    free(s->cap.ev);
+}
+
+static void push(scene *s, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    vg_event ev;
+    vg_error err;
+    if (vg_event_parse(line, strlen(line), &ev, &err) != 0)
+        fail_msg("test event does not parse: %s\n  %s", err.msg, line);
+    if (vg_engine_push(s->e, &ev, &err) != 0)
+        fail_msg("rejected: %s\n  %s", err.msg, line);
+}
+
+static double gauss(uint64_t *seed)
+{
+    double u1 = th_uniform(seed, 1e-12, 1.0), u2 = th_uniform(seed, 0.0, 1.0);
+    return sqrt(-2.0 * log(u1)) * cos(2.0 * VG_PI * u2);
+}
+
+static void declare(scene *s, const char *id, const char *kind, vg_vec3 at)
+{
+    vg_geo g = vg_enu_to_geo(&s->site, at);
+    push(s, "{\"type\":\"sensor\",\"time\":0,\"id\":\"%s\",\"kind\":\"%s\",\"lat\":%.10f,"
+            "\"lon\":%.10f,\"alt\":%.3f}", id, kind, g.lat, g.lon, g.alt);
+}
+
+/* A radar-like plot in the site frame, with sigma 2 m. */
+static void plot(scene *s, double t, vg_vec3 p, const char *extra)
+{
+    push(s, "{\"type\":\"detection\",\"time\":%.3f,\"sensor\":\"radar\",\"enu\":{\"x\":%.3f,"
+            "\"y\":%.3f,\"z\":%.3f,\"sigma\":2}%s}", t, p.x + 2 * gauss(&s->seed),
+         p.y + 2 * gauss(&s->seed), p.z + 2 * gauss(&s->seed), extra ? extra : "");
+}
+
+static void remote_id(scene *s, double t, vg_vec3 p, const char *serial, double noise)
+{
+    vg_vec3 q = {p.x + noise * gauss(&s->seed), p.y + noise * gauss(&s->seed), p.z};
+    vg_geo g = vg_enu_to_geo(&s->site, q);
+    push(s, "{\"type\":\"detection\",\"time\":%.3f,\"sensor\":\"rid\",\"geodetic\":{\"lat\":%.9f,"
+            "\"lon\":%.9f,\"alt\":%.2f,\"sigma_h\":3,\"sigma_v\":4},\"identity\":{\"source\":"
+            "\"remoteid\",\"id\":\"%s\"}}", t, g.lat, g.lon, g.alt, serial);
+}
+
+/* The last track event of track id, or NULL. */
+static const vg_track *last_of(const scene *s, uint64_t id)
+{
+    for (int i = s->cap.n - 1; i >= 0; i--)
+        if (s->cap.ev[i].type == VG_EV_TRACK && s->cap.ev[i].u.track.id == id)
+            return &s->cap.ev[i].u.track;
+    return NULL;
+}
+
+/* The track nearest to p among the track events at time t (seconds). */
+static const vg_track *nearest_at(const scene *s, double t, vg_vec3 p, double *dist)
+{
+    const vg_track *best = NULL;
+    *dist = 1e300;
+    vg_time when = (vg_time)llround(t * 1e6);
+    for (int i = 0; i < s->cap.n; i++) {
+        const vg_event *ev = &s->cap.ev[i];
+        if (ev->type != VG_EV_TRACK || ev->time != when)
+            continue;
+        vg_vec3 q = vg_enu_from_geo(&s->site, ev->u.track.pos);
+        double d = hypot(q.x - p.x, q.y - p.y);
+        if (d < *dist) {
+            *dist = d;
+            best = &ev->u.track;
+        }
+    }
+    return best;
+}
+
+static int count_started(const scene *s)
+{
+    vg_engine_stats st;
+    vg_engine_get_stats(s->e, &st);
+    return (int)st.tracker.started;
+}
+
+static void test_crossing_drones_keep_their_tracks(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    uint64_t id_a = 0, id_b = 0;
+    for (int k = 0; k <= 40; k++) {
+        double t = 1000 + k;
+        /* A flies east, B flies north; they cross at (0, 0) at k = 20. */
+        vg_vec3 a = {-200 + 10.0 * k, 0, 60}, b = {0, -200 + 10.0 * k, 60};
+        plot(&s, t, a, NULL);
+        plot(&s, t, b, NULL);
+        vg_engine_flush(s.e);
+        if (k == 10 || k == 35) {
+            double da, db;
+            const vg_track *ta = nearest_at(&s, t, a, &da), *tb = nearest_at(&s, t, b, &db);
+            assert_non_null(ta);
+            assert_non_null(tb);
+            assert_true(da < 8 && db < 8);
+            if (k == 10) {
+                id_a = ta->id;
+                id_b = tb->id;
+                assert_true(id_a != id_b);
+                assert_int_equal(ta->status, VG_TRACK_CONFIRMED);
+            } else {
+                /* No swap at the crossing. */
+                assert_true(ta->id == id_a);
+                assert_true(tb->id == id_b);
+            }
+        }
+    }
+    assert_int_equal(count_started(&s), 2);
+    scene_close(&s);
+}
+
+static void test_radar_track_takes_the_remote_id_identity_at_handover(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    declare(&s, "rid", "remoteid", (vg_vec3){500, 0, 2});
+    for (int k = 0; k <= 40; k++) {
+        double t = 1000 + k;
+        vg_vec3 p = {-300 + 12.0 * k, 50, 80};
+        if (k < 20)
+            plot(&s, t, p, NULL); /* radar coverage */
+        else
+            remote_id(&s, t, p, "1596F3A8B2C4D5E6F7A8", 2.0); /* Remote ID coverage */
+    }
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 1); /* one object, one track */
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    assert_int_equal(t->identity.source, VG_IDSRC_REMOTEID);
+    assert_string_equal(t->identity.id, "1596F3A8B2C4D5E6F7A8");
+    assert_true(t->class_p[VG_CLASS_DRONE] > 0.9);
+    assert_int_equal(t->updates, 41);
+    scene_close(&s);
+}
+
+static void test_birds_near_a_drone_leave_its_track_and_class_alone(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 100, 2});
+    for (int k = 0; k <= 30; k++) {
+        double t = 1000 + k;
+        vg_vec3 drone = {-150 + 10.0 * k, 0, 60};
+        remote_id(&s, t + 0.5, drone, "SN-DRONE", 2.0);
+        plot(&s, t, drone, ",\"class_hint\":{\"drone\":0.5,\"bird\":0.3}");
+        for (int b = 0; b < 5; b++) {
+            /* a flock 40-80 m to the side, drifting and circling */
+            double ang = 0.3 * k + b;
+            vg_vec3 bird = {drone.x + 10 * cos(ang) + 8.0 * b, 40 + 15.0 * b + 10 * sin(ang), 30};
+            plot(&s, t, bird, ",\"class_hint\":{\"drone\":0.1,\"bird\":0.8}");
+        }
+    }
+    vg_engine_flush(s.e);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    assert_string_equal(t->identity.id, "SN-DRONE");
+    assert_true(t->class_p[VG_CLASS_DRONE] > 0.9);
+    assert_true(t->updates >= 55); /* 31 Remote ID + most of 31 radar plots */
+    vg_vec3 q = vg_enu_from_geo(&s.site, t->pos);
+    assert_true(hypot(q.x - 150, q.y) < 10);
+    /* The flock is tracked as birds, apart from the drone. */
+    int birds = 0;
+    for (uint64_t id = 2; id < 20; id++) {
+        const vg_track *b = last_of(&s, id);
+        if (b && b->status != VG_TRACK_TENTATIVE && b->class_p[VG_CLASS_BIRD] > 0.5)
+            birds++;
+    }
+    assert_true(birds >= 3);
+    scene_close(&s);
+}
+
+static void test_spoofed_remote_id_position_is_flagged(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 0, 2});
+    for (int k = 0; k <= 20; k++) {
+        double t = 1000 + k;
+        remote_id(&s, t, (vg_vec3){10.0 * k, 0, 60}, "SN-REAL", 2.0);
+        if (k >= 10) /* a second transmitter claims the same identity 2 km away */
+            remote_id(&s, t + 0.2, (vg_vec3){2000, 1000, 60}, "SN-REAL", 2.0);
+    }
+    vg_engine_flush(s.e);
+    const vg_track *real = last_of(&s, 1);
+    assert_non_null(real);
+    assert_int_equal(real->integrity, 0);
+    assert_int_equal(real->updates, 21);
+    vg_vec3 q = vg_enu_from_geo(&s.site, real->pos);
+    assert_true(hypot(q.x - 200, q.y) < 10);
+    const vg_track *fake = last_of(&s, 2);
+    assert_non_null(fake);
+    assert_true(fake->integrity & VG_INTEG_IDENTITY_OUTSIDE_GATE);
+    assert_string_equal(fake->identity.id, "SN-REAL");
+    scene_close(&s);
+}
+
+static void test_bearings_from_two_sites_start_a_track(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    vg_vec3 rf1 = {-500, 0, 5}, rf2 = {500, 0, 5}, drone = {100, 800, 60};
+    declare(&s, "rf1", "rf", rf1);
+    declare(&s, "rf2", "rf", rf2);
+    vg_enu_frame f1, f2;
+    vg_enu_frame_init(&f1, vg_enu_to_geo(&s.site, rf1));
+    vg_enu_frame_init(&f2, vg_enu_to_geo(&s.site, rf2));
+    double r, az1, az2, el;
+    vg_enu_to_polar(vg_enu_from_geo(&f1, vg_enu_to_geo(&s.site, drone)), &r, &az1, &el);
+    vg_enu_to_polar(vg_enu_from_geo(&f2, vg_enu_to_geo(&s.site, drone)), &r, &az2, &el);
+    push(&s, "{\"type\":\"detection\",\"time\":1000,\"sensor\":\"rf1\",\"bearing\":{\"az\":%.4f,"
+             "\"sigma_az\":1},\"identity\":{\"source\":\"rf\",\"id\":\"ocusync\"}}", az1);
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 0);
+    push(&s, "{\"type\":\"detection\",\"time\":1000.5,\"sensor\":\"rf2\",\"bearing\":{\"az\":%.4f,"
+             "\"sigma_az\":1},\"identity\":{\"source\":\"rf\",\"id\":\"ocusync\"}}", az2);
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 1);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    vg_vec3 q = vg_enu_from_geo(&s.site, t->pos);
+    if (hypot(q.x - drone.x, q.y - drone.y) > 5)
+        fail_msg("triangulated at (%g, %g), drone at (%g, %g)", q.x, q.y, drone.x, drone.y);
+    assert_true(t->class_p[VG_CLASS_DRONE] > t->class_p[VG_CLASS_BIRD]);
+    vg_engine_stats st;
+    vg_engine_get_stats(s.e, &st);
+    assert_true(st.tracker.triangulated == 1);
+    scene_close(&s);
+}
+
+static void test_tentative_tracks_are_dropped_and_confirmed_ones_coast(void **state)
+{
+    (void)state;
+    scene s;
+    vg_config cfg;
+    vg_config_defaults(&cfg);
+    cfg.tracker.coast_after_s = 2;
+    cfg.tracker.delete_after_s = 5;
+    scene_open(&s, &cfg);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    for (int k = 0; k < 5; k++)
+        plot(&s, 1000 + k, (vg_vec3){10.0 * k, 0, 50}, NULL);
+    plot(&s, 1000, (vg_vec3){3000, 3000, 50}, NULL); /* one lone clutter plot */
+    for (int k = 5; k < 12; k++)
+        push(&s, "{\"type\":\"tick\",\"time\":%d}", 1000 + k);
+    bool coasted = false, dropped = false;
+    for (int i = 0; i < s.cap.n; i++) {
+        const vg_event *ev = &s.cap.ev[i];
+        if (ev->type == VG_EV_TRACK && ev->u.track.id == 1 &&
+            ev->u.track.status == VG_TRACK_COASTING)
+            coasted = true;
+        if (ev->type == VG_EV_TRACK_DROP && ev->u.track_drop.id == 1) {
+            assert_true(coasted); /* coasting comes first */
+            dropped = true;
+        }
+    }
+    assert_true(coasted && dropped);
+    vg_engine_stats st;
+    vg_engine_get_stats(s.e, &st);
+    assert_true(st.tracker.live == 0);
+    scene_close(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crossing_drones_keep_their_tracks),
+        cmocka_unit_test(test_radar_track_takes_the_remote_id_identity_at_handover),
+        cmocka_unit_test(test_birds_near_a_drone_leave_its_track_and_class_alone),
+        cmocka_unit_test(test_spoofed_remote_id_position_is_flagged),
+        cmocka_unit_test(test_bearings_from_two_sites_start_a_track),
+        cmocka_unit_test(test_tentative_tracks_are_dropped_and_confirmed_ones_coast),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
