@@ -68,6 +68,9 @@
  * (C cast toward zero) speed, vertical speed, latitude/longitude, altitudes and
  * area radius; for a value already on the wire's grid (anything decoded) both give
  * the same bytes, for other values vigie's bytes may differ from it by one step.
+ * The one speed with two encodings, 63.75 m/s (byte 255 without the multiplier,
+ * or byte 0 with it), is always written without, so encoding is canonical: for a
+ * decoded message, encode(decode(encode(m))) == encode(m) byte for byte.
  * Out-of-range inputs: speed above 254.25 m/s is clamped to 254.25 and vertical
  * speed beyond ±62 m/s to ±62 (the standard's rule); anything else out of range
  * (latitude, altitude below −999.75 or above 31767.5 m, direction outside
@@ -292,9 +295,13 @@ int vg_rid_decode_pack(const uint8_t *b, size_t len, vg_rid_pack *out, size_t *u
 /* ---- Encoding ----------------------------------------------------------------
  * Each encoder writes exactly 25 bytes to out (reserved bits and bytes zero) from
  * the struct, using its version field (0..14) for byte 0 and for which fields
- * exist. Quantisation and clamping as described at the top of this file. Returns
- * 0, or VG_ERANGE / VG_EINVAL (a value out of range, a nibble field above 15, a
- * bad page number) with err naming the field; out is then unspecified.
+ * exist — a zero-initialised struct is version 0, so set version (usually
+ * VG_RID_VERSION_MAX) first. Fields that the version does not define must be
+ * absent/zero (VG_EINVAL otherwise: nothing is dropped silently). Auth data_len
+ * must be 17 on page 0 and 23 on other pages. Quantisation and clamping as
+ * described at the top of this file. Returns 0, or VG_ERANGE / VG_EINVAL (a value
+ * out of range, a nibble field above 15, a bad page number) with err naming the
+ * field; out is then unspecified.
  * decode(encode(m)) equals m for every m whose values lie on the wire's grid. */
 int vg_rid_encode_basic_id(const vg_rid_basic_id *in, uint8_t out[VG_RID_MSG_LEN], vg_error *err);
 int vg_rid_encode_location(const vg_rid_location *in, uint8_t out[VG_RID_MSG_LEN], vg_error *err);

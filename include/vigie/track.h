@@ -12,6 +12,7 @@
 #define VIGIE_TRACK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vigie/error.h"
@@ -91,6 +92,11 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
  * engine calls it on tick events and whenever event time crosses a whole second. */
 void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, void *userdata);
 
+/* The memory one track costs: its record and its share of the index tables (the
+ * tracker grows by doubling, so the allocated total is at most twice this times the
+ * number of tracks, plus fixed per-scan workspace). */
+size_t vg_tracker_track_bytes(void);
+
 typedef struct vg_tracker_stats {
     uint64_t detections, assigned, identity_bound, started, confirmed, deleted;
     uint64_t rejected_by_filter, spoof_flags, bearings_unused, triangulated, full;
@@ -99,9 +105,10 @@ typedef struct vg_tracker_stats {
 
 void vg_tracker_get_stats(const vg_tracker *t, vg_tracker_stats *st);
 
-/* Visit the live tracks (for reports): fills *tr as the output event would. */
+/* Visit the live tracks (for reports), each predicted to `time` if its state is
+ * older: fills *tr as an output event would. */
 typedef void (*vg_track_visit_fn)(void *userdata, const vg_track *tr);
-void vg_tracker_visit(const vg_tracker *t, vg_track_visit_fn fn, void *userdata);
+void vg_tracker_visit(const vg_tracker *t, vg_time time, vg_track_visit_fn fn, void *userdata);
 
 #ifdef __cplusplus
 }

@@ -186,7 +186,7 @@ static int score(vg_report *r, vg_engine *e, size_t first, size_t end, vg_error 
     collect c = {.r = r};
     if (!vg_engine_site(e, &c.site) || !vg_engine_tracker(e))
         return 0; /* nothing tracked yet: every truth is missed */
-    vg_tracker_visit(vg_engine_tracker(e), collect_track, &c);
+    vg_tracker_visit(vg_engine_tracker(e), r->truths[first].time, collect_track, &c);
     if (c.failed)
         return vg_err(err, VG_ENOMEM, "report: out of memory");
     int nt = (int)(end - first);

@@ -136,13 +136,17 @@ int vg_pcap_open_live(const char *ifname, const vg_pcap_live_opts *opts, vg_pcap
     (void)pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO);
     int rc = pcap_activate(p);
     if (rc < 0) {
-        const char *why = pcap_geterr(p);
-        if (!why || !why[0])
-            why = pcap_statustostr(rc);
+        const char *detail = pcap_geterr(p);
+        const char *why = detail && detail[0] ? detail : pcap_statustostr(rc);
         switch (rc) {
         case PCAP_ERROR_NO_SUCH_DEVICE:
-            rc = vg_err(err, VG_ENOTFOUND, "live capture on %s: no such interface (%s)",
-                        ifname, why);
+            /* libpcap's generic words add nothing; its own message (when any) might */
+            if (detail && detail[0])
+                rc = vg_err(err, VG_ENOTFOUND, "live capture on %s: no such interface (%s)",
+                            ifname, detail);
+            else
+                rc = vg_err(err, VG_ENOTFOUND, "live capture on %s: no such interface",
+                            ifname);
             break;
         case PCAP_ERROR_PERM_DENIED:
             rc = vg_err(err, VG_EIO,

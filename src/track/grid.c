@@ -44,13 +44,17 @@ int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks)
     g->next = malloc((size_t)max_tracks * sizeof *g->next);
     g->prev = malloc((size_t)max_tracks * sizeof *g->prev);
     g->slot = malloc((size_t)max_tracks * sizeof *g->slot);
-    if (!g->cells || !g->next || !g->prev || !g->slot) {
+    g->used_slots = malloc(g->cap * sizeof *g->used_slots);
+    if (!g->cells || !g->next || !g->prev || !g->slot || !g->used_slots) {
         vg_grid_free(g);
         return VG_ENOMEM;
     }
+    for (uint32_t s = 0; s < g->cap; s++) {
+        g->cells[s].key = EMPTY;
+        g->cells[s].head = -1;
+    }
     for (int32_t i = 0; i < max_tracks; i++)
         g->slot[i] = -1;
-    vg_grid_clear(g);
     return 0;
 }
 
@@ -60,17 +64,19 @@ void vg_grid_free(vg_grid *g)
     free(g->next);
     free(g->prev);
     free(g->slot);
+    free(g->used_slots);
     memset(g, 0, sizeof *g);
 }
 
 void vg_grid_clear(vg_grid *g)
 {
-    for (uint32_t s = 0; s < g->cap; s++) {
-        g->cells[s].key = EMPTY;
-        g->cells[s].head = -1;
+    for (uint32_t u = 0; u < g->used; u++) {
+        vg_grid_cell *c = &g->cells[g->used_slots[u]];
+        for (int32_t i = c->head; i >= 0; i = g->next[i])
+            g->slot[i] = -1;
+        c->key = EMPTY;
+        c->head = -1;
     }
-    for (int32_t i = 0; i < g->ntracks; i++)
-        g->slot[i] = -1;
     g->used = 0;
 }
 
@@ -117,7 +123,7 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
     vg_grid_remove(g, i);
     if (g->cells[s].key == EMPTY) {
         g->cells[s].key = key;
-        g->used++;
+        g->used_slots[g->used++] = (uint32_t)s;
     }
     g->prev[i] = -1;
     g->next[i] = g->cells[s].head;

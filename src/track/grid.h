@@ -25,13 +25,14 @@ typedef struct vg_grid {
     int32_t *next, *prev;       /* per track; owned by the grid */
     int32_t *slot;              /* per track: its cell's slot, -1 when not filed */
     int32_t ntracks;
+    uint32_t *used_slots;       /* slots holding a key, so clearing costs what is used */
 } vg_grid;
 
 /* Room for max_tracks tracks. Returns 0 or VG_ENOMEM. */
 int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks);
 void vg_grid_free(vg_grid *g);
 
-/* Forget every cell and filing. */
+/* Forget every cell and filing, in time proportional to what is filed. */
 void vg_grid_clear(vg_grid *g);
 
 /* File track i at (e, n), moving it from its previous cell. Returns 0, or VG_EFULL

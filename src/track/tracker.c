@@ -52,6 +52,7 @@ typedef struct trk {
     uint32_t stamp;             /* scan in which col is valid */
     int32_t col;
     int32_t free_next;
+    int32_t live_pos;           /* index in the live list */
 } trk;
 
 /* Per scan, per candidate track: its prediction to the scan's time. */
@@ -78,13 +79,16 @@ typedef struct bearing {
 #define ID_TOMB (-2)
 #define MAX_QUERY_CELLS 4096
 
-enum { ROW_OPEN = -1, ROW_SPOOF = -2, ROW_DONE = -3 };
+enum { ROW_OPEN = -1, ROW_SPOOF = -2 };
 
 struct vg_tracker {
     vg_tracker_config cfg;
     vg_enu_frame site;
-    trk *tracks;
+    trk *tracks;                /* grown by doubling up to max_tracks */
+    int32_t track_cap;
     int32_t free_head;
+    int32_t *live;              /* indices of live tracks, in no particular order */
+    int32_t nlive;
     uint64_t next_id;
     vg_grid grid;
     vg_time grid_time;
@@ -93,8 +97,8 @@ struct vg_tracker {
     uint32_t id_cap, id_used;
     /* scan workspace */
     uint32_t stamp;
-    column *cols;
-    int32_t ncols, max_cols;
+    column *cols;               /* grown by doubling up to max_cols */
+    int32_t ncols, cols_cap, max_cols;
     vg_assign assign;
     vg_assign_edge *edges;
     int32_t nedges, max_edges;
@@ -107,6 +111,8 @@ struct vg_tracker {
     vg_vec3 g_point;
     double g_radius;
     vg_time g_time;
+    bool g_tentative;           /* this pass considers tentative tracks only, or none */
+    double g_logdet_r;          /* ln det R of the detection being gathered */
     bearing bearings[BEARINGS];
     vg_tracker_stats st;
     vg_event out;
@@ -251,11 +257,13 @@ static void id_rebuild_if_needed(vg_tracker *t)
     for (uint32_t s = 0; s < t->id_cap; s++)
         t->ids[s] = ID_EMPTY;
     t->id_used = 0;
-    for (int32_t k = 0; k < t->cfg.max_tracks; k++)
-        if (t->tracks[k].live && t->tracks[k].id_mapped) {
+    for (int32_t n = 0; n < t->nlive; n++) {
+        int32_t k = t->live[n];
+        if (t->tracks[k].id_mapped) {
             t->tracks[k].id_mapped = false;
             id_insert(t, k);
         }
+    }
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -299,6 +307,9 @@ static void drop_track(vg_tracker *t, int32_t i, vg_time time, const char *reaso
     vg_grid_remove(&t->grid, i);
     id_remove(t, i);
     k->live = false;
+    int32_t last = t->live[--t->nlive];
+    t->live[k->live_pos] = last;
+    t->tracks[last].live_pos = k->live_pos;
     k->free_next = t->free_head;
     t->free_head = i;
     t->st.deleted++;
@@ -314,9 +325,8 @@ static void file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf)
     if (vg_grid_put(&t->grid, i, kf->x[0], kf->x[1]) < 0) {
         /* Table full of stale cells: rebuild from the tracks' current states. */
         vg_grid_clear(&t->grid);
-        for (int32_t j = 0; j < t->cfg.max_tracks; j++) {
-            if (!t->tracks[j].live && j != i)
-                continue;
+        for (int32_t n = 0; n < t->nlive; n++) {
+            int32_t j = t->live[n];
             vg_kf c;
             st_combined(t, &t->tracks[j].st, &c);
             if (j == i)
@@ -385,10 +395,53 @@ static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_
     vg_class_detection(k->logp, d);
 }
 
+/* Memory grows with use, in doublings, up to the configured maxima: a tracker
+ * configured for 200 000 tracks that follows ten costs what ten cost. Tracks and
+ * columns are only ever referred to by index, so moving them is safe. */
+static bool grow_tracks(vg_tracker *t)
+{
+    if (t->track_cap >= t->cfg.max_tracks)
+        return false;
+    int64_t want = t->track_cap ? 2 * (int64_t)t->track_cap : 256;
+    int32_t cap = (int32_t)(want < t->cfg.max_tracks ? want : t->cfg.max_tracks);
+    trk *n = realloc(t->tracks, (size_t)cap * sizeof *n);
+    if (!n)
+        return false;
+    memset(n + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *n);
+    for (int32_t i = cap - 1; i >= t->track_cap; i--) {
+        n[i].free_next = t->free_head;
+        t->free_head = i;
+    }
+    t->tracks = n;
+    t->track_cap = cap;
+    return true;
+}
+
+static bool grow_cols(vg_tracker *t)
+{
+    if (t->cols_cap >= t->max_cols)
+        return false;
+    int64_t want = t->cols_cap ? 2 * (int64_t)t->cols_cap : 64;
+    int32_t cap = (int32_t)(want < t->max_cols ? want : t->max_cols);
+    column *n = realloc(t->cols, (size_t)cap * sizeof *n);
+    if (!n)
+        return false;
+    t->cols = n;
+    t->cols_cap = cap;
+    return true;
+}
+
+size_t vg_tracker_track_bytes(void)
+{
+    /* the record, its live-list entry, its grid links and its identity-table share */
+    return sizeof(trk) + sizeof(int32_t) * (1 + 3) + sizeof(int32_t) * 2 +
+           sizeof(vg_grid_cell) * 4 + sizeof(uint32_t) * 4;
+}
+
 static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_meas_model *pos,
                            vg_time time, uint32_t integrity)
 {
-    if (t->free_head < 0) {
+    if (t->free_head < 0 && !grow_tracks(t)) {
         t->st.full++;
         return -1;
     }
@@ -397,6 +450,8 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     t->free_head = k->free_next;
     memset(k, 0, sizeof *k);
     k->live = true;
+    k->live_pos = t->nlive;
+    t->live[t->nlive++] = i;
     k->status = VG_TRACK_TENTATIVE;
     k->id = t->next_id++;
     k->t_state = k->t_kin = time;
@@ -430,7 +485,7 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
     trk *k = &t->tracks[i];
     if (k->stamp == t->stamp)
         return k->col;
-    if (t->ncols >= t->max_cols)
+    if (t->ncols >= t->cols_cap && !grow_cols(t))
         return -1;
     int32_t c = t->ncols++;
     column *col = &t->cols[c];
@@ -453,11 +508,23 @@ static bool identities_conflict(const vg_track_input *d, const trk *k)
             strcmp(d->identity.id, k->identity.id) != 0);
 }
 
+/* ln det of a small SPD matrix (packed d × d); 0 if not SPD (the gate has already
+ * checked S, and R comes from validated sigmas). */
+static double log_det(const double *a, int d)
+{
+    double l[VG_MEAS_MAX * VG_MEAS_MAX];
+    if (vg_mat_cholesky(l, a, d) < 0)
+        return 0.0;
+    return vg_mat_chol_logdet(l, d);
+}
+
 static void consider(void *ud, int32_t i)
 {
     vg_tracker *t = ud;
     trk *k = &t->tracks[i];
     if (k->stamp == t->stamp && t->cols[k->col].bound)
+        return;
+    if ((k->status == VG_TRACK_TENTATIVE) != t->g_tentative)
         return;
     if (identities_conflict(t->g_det, k))
         return;
@@ -480,11 +547,15 @@ static void consider(void *ud, int32_t i)
         t->st.full++;
         return;
     }
-    double d2;
-    if (vg_kf_innovation(&t->cols[col].comb, t->g_mm, NULL, NULL, &d2) < 0)
+    double d2, S[VG_MEAS_MAX * VG_MEAS_MAX];
+    if (vg_kf_innovation(&t->cols[col].comb, t->g_mm, NULL, S, &d2) < 0)
         return;
     if (d2 > t->cfg.gate * t->cfg.gate)
         return;
+    /* Cost: the negative log-likelihood up to a constant, d² + ln det S, measured
+     * from ln det R so that it is never negative. Without the determinant a vague
+     * track (large S, small d²) would win detections from a precise one. */
+    double cost = d2 + fmax(log_det(S, t->g_mm->dim) - t->g_logdet_r, 0.0);
     /* The same track can be reached twice along a bearing's ray: one edge only. */
     for (int32_t e = t->nedges - 1; e >= 0 && t->edges[e].row == t->g_row; e--)
         if (t->edges[e].col == col)
@@ -493,7 +564,7 @@ static void consider(void *ud, int32_t i)
         t->st.full++;
         return;
     }
-    t->edges[t->nedges++] = (vg_assign_edge){t->g_row, col, d2};
+    t->edges[t->nedges++] = (vg_assign_edge){t->g_row, col, cost};
 }
 
 /* Where a detection is, for the grid: its position, or its sensor for bearings. */
@@ -519,6 +590,7 @@ static double query_radius(const vg_tracker *t, vg_time time)
 
 static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
 {
+    t->g_logdet_r = log_det(in->mm.R, in->mm.dim);
     t->g_mm = &in->mm;
     t->g_det = in;
     t->g_row = row;
@@ -720,25 +792,33 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         }
     }
 
-    /* 2. gating the rest */
-    for (int r = 0; r < n; r++)
-        if (t->row[r] == ROW_OPEN)
-            gather(t, r, &in[r], time);
-
-    /* 3. global nearest neighbour: leaving a detection unassigned costs the gate
-     * (it starts a track), leaving a track unassigned costs nothing here (misses
-     * are counted by the M-of-N logic instead). */
-    double total;
-    for (int r = 0; r < n; r++)
-        t->row_to_col[r] = -1;
-    if (t->nedges > 0 &&
-        vg_assign_solve(&t->assign, n, t->ncols, t->edges, t->nedges,
-                        t->cfg.gate * t->cfg.gate, 0.0, t->row_to_col, &total, err) < 0)
-        return vg_err_prefix(err, "tracker: ");
+    /* 2-3. gating and global nearest neighbour, in two passes: established tracks
+     * first, then tentative ones for what is left — so a tentative track born of
+     * clutter never takes a detection an established track can explain. Leaving a
+     * detection unassigned costs more than any gated pair (it starts a track);
+     * leaving a track unassigned costs nothing here (the M-of-N logic counts it). */
+    for (int pass = 0; pass < 2; pass++) {
+        t->g_tentative = pass == 1;
+        t->nedges = 0;
+        for (int r = 0; r < n; r++)
+            if (t->row[r] == ROW_OPEN)
+                gather(t, r, &in[r], time);
+        if (t->nedges == 0)
+            continue;
+        double total, miss = t->cfg.gate * t->cfg.gate + 100.0;
+        if (vg_assign_solve(&t->assign, n, t->ncols, t->edges, t->nedges, miss, 0.0,
+                            t->row_to_col, &total, err) < 0)
+            return vg_err_prefix(err, "tracker: ");
+        for (int r = 0; r < n; r++)
+            if (t->row[r] == ROW_OPEN && t->row_to_col[r] >= 0) {
+                t->row[r] = t->row_to_col[r];
+                t->cols[t->row[r]].bound = true;
+            }
+    }
 
     /* 4. updates and new tracks, in detection order */
     for (int r = 0; r < n; r++) {
-        int32_t c = t->row[r] >= 0 ? t->row[r] : (t->row[r] == ROW_OPEN ? t->row_to_col[r] : -1);
+        int32_t c = t->row[r];
         if (c >= 0) {
             column *col = &t->cols[c];
             state s = col->pred;
@@ -814,10 +894,12 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
     vg_grid_clear(&t->grid);
     t->vmax = 0.0;
     t->grid_time = time;
-    for (int32_t i = 0; i < t->cfg.max_tracks; i++) {
+    /* Walk the live list by position: a drop moves the last entry into the current
+     * one, which is then visited next (hence no increment after a drop). The order
+     * depends only on the events, so outputs stay deterministic. */
+    for (int32_t n = 0; n < t->nlive;) {
+        int32_t i = t->live[n];
         trk *k = &t->tracks[i];
-        if (!k->live)
-            continue;
         state s = k->st;
         st_predict(t, &s, dt_s(time, k->t_state));
         vg_kf kf;
@@ -831,6 +913,7 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
             drop_track(t, i, time, "covariance", emit, ud);
             continue;
         }
+        n++;
         if (k->status == VG_TRACK_CONFIRMED && age > t->cfg.coast_after_s) {
             k->status = VG_TRACK_COASTING;
             emit_track(t, k, &kf, time, emit, ud);
@@ -879,7 +962,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->site = *site;
     t->next_id = 1;
     t->free_head = -1;
-    t->tracks = calloc((size_t)cfg->max_tracks, sizeof *t->tracks);
+    t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
     t->id_cap = 16;
     while (t->id_cap < 2u * (uint32_t)cfg->max_tracks)
         t->id_cap *= 2;
@@ -888,11 +971,11 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     int64_t mc = (int64_t)cfg->max_scan * 8;
     t->max_cols = (int32_t)(mc < cfg->max_tracks ? mc : cfg->max_tracks);
     t->max_edges = cfg->max_scan * 16 > 64 ? cfg->max_scan * 16 : 64;
-    t->cols = malloc((size_t)t->max_cols * sizeof *t->cols);
     t->edges = malloc((size_t)t->max_edges * sizeof *t->edges);
     t->row = malloc((size_t)cfg->max_scan * sizeof *t->row);
     t->row_to_col = malloc((size_t)cfg->max_scan * sizeof *t->row_to_col);
-    if (!t->tracks || !t->ids || !t->cols || !t->edges || !t->row || !t->row_to_col ||
+    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !grow_tracks(t) ||
+        !grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
         vg_assign_init(&t->assign, cfg->max_scan, t->max_cols, t->max_edges, err) < 0) {
         vg_tracker_free(t);
@@ -900,10 +983,6 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     }
     for (uint32_t s = 0; s < t->id_cap; s++)
         t->ids[s] = ID_EMPTY;
-    for (int32_t i = cfg->max_tracks - 1; i >= 0; i--) {
-        t->tracks[i].free_next = t->free_head;
-        t->free_head = i;
-    }
     *out = t;
     return 0;
 }
@@ -915,6 +994,7 @@ void vg_tracker_free(vg_tracker *t)
     vg_grid_free(&t->grid);
     vg_assign_free(&t->assign);
     free(t->tracks);
+    free(t->live);
     free(t->ids);
     free(t->cols);
     free(t->edges);
@@ -939,10 +1019,8 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
     for (int a = 0; a < 3; a++)
         for (int b = 0; b < 3; b++)
             big[a * 6 + b] = big[(a + 3) * 6 + b + 3] = m[a * 3 + b];
-    for (int32_t i = 0; i < t->cfg.max_tracks; i++) {
-        trk *k = &t->tracks[i];
-        if (!k->live)
-            continue;
+    for (int32_t n = 0; n < t->nlive; n++) {
+        trk *k = &t->tracks[t->live[n]];
         int models = t->cfg.model == VG_TRACK_MODEL_IMM ? VG_IMM_MODELS : 1;
         for (int j = 0; j < models; j++) {
             vg_kf *kf = t->cfg.model == VG_TRACK_MODEL_IMM ? &k->st.imm.model[j] : &k->st.kf;
@@ -959,12 +1037,11 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
     }
     t->site = *site;
     vg_grid_clear(&t->grid);
-    for (int32_t i = 0; i < t->cfg.max_tracks; i++)
-        if (t->tracks[i].live) {
-            vg_kf kf;
-            st_combined(t, &t->tracks[i].st, &kf);
-            file_in_grid(t, i, &kf);
-        }
+    for (int32_t n = 0; n < t->nlive; n++) {
+        vg_kf kf;
+        st_combined(t, &t->tracks[t->live[n]].st, &kf);
+        file_in_grid(t, t->live[n], &kf);
+    }
     for (int i = 0; i < BEARINGS; i++)
         t->bearings[i].used = false;
 }
@@ -974,15 +1051,15 @@ void vg_tracker_get_stats(const vg_tracker *t, vg_tracker_stats *st)
     *st = t->st;
 }
 
-void vg_tracker_visit(const vg_tracker *t, vg_track_visit_fn fn, void *ud)
+void vg_tracker_visit(const vg_tracker *t, vg_time time, vg_track_visit_fn fn, void *ud)
 {
     vg_track o;
-    for (int32_t i = 0; i < t->cfg.max_tracks; i++) {
-        const trk *k = &t->tracks[i];
-        if (!k->live)
-            continue;
+    for (int32_t n = 0; n < t->nlive; n++) {
+        const trk *k = &t->tracks[t->live[n]];
+        state s = k->st;
+        st_predict(t, &s, dt_s(time, k->t_state));
         vg_kf kf;
-        st_combined(t, &k->st, &kf);
+        st_combined(t, &s, &kf);
         memset(&o, 0, sizeof o);
         fill_track(t, k, &kf, &o);
         fn(ud, &o);

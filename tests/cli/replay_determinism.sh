@@ -10,11 +10,17 @@ cmp "$tmp/a" "$tmp/b" || fail "two replays differ"; pass
 expect_status 0 "$vigie" replay -c "$conf" -o "$tmp/c" - <"$in"
 cmp "$tmp/a" "$tmp/c" || fail "stdin + -o differs from file + stdout"; pass
 expect_in "$tmp/err" "140 lines, 140 events accepted, 0 malformed, 0 rejected"
-# One track per positioned detection (bearings make none yet), one status per sensor
-# declaration or change.
-positioned=$(grep '"type":"detection"' "$in" | grep -vc '"bearing"')
-tracks=$(grep -c '"type":"track"' "$tmp/a")
-[[ $positioned == "$tracks" ]] || fail "$tracks tracks for $positioned positioned detections"; pass
+# The sample's drone is one track, fused from its Remote ID, the radar and the RF
+# direction finder; the helicopter is one track with its ADS-B identity.
+drone=$(grep '"id":"1596F3A8B2C4D5E6F7A8"' "$tmp/a" | grep -o '"type":"track","time":"[^"]*","id":[0-9]*' | sed 's/.*"id"://' | sort -u)
+[[ $(echo "$drone" | wc -l) == 1 ]] || fail "the drone has tracks: $drone"; pass
+for s in rid-pont-des-arts radar-pont-neuf rf-ile-saint-louis; do
+  # (grep -c, not -q: -q would close the pipe early and pipefail would see SIGPIPE)
+  n=$(grep "\"id\":$drone," "$tmp/a" | grep -c "\"sensor\":\"$s\"" || true)
+  (( n > 0 )) || fail "track $drone never updated by $s"; pass
+done
+heli=$(grep '"id":"3B7A21"' "$tmp/a" | grep -o '"type":"track","time":"[^"]*","id":[0-9]*' | sed 's/.*"id"://' | sort -u)
+[[ $(echo "$heli" | wc -l) == 1 ]] || fail "the helicopter has tracks: $heli"; pass
 cmp "$tmp/a" "$src/tests/golden/seine-mini.out.jsonl" || {
   diff "$tmp/a" "$src/tests/golden/seine-mini.out.jsonl" | head -n 10 >&2
   fail "output differs from tests/golden/seine-mini.out.jsonl"
