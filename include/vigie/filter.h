@@ -96,6 +96,10 @@ double vg_angle_wrap(double a);
 int vg_kf_innovation(const vg_kf *kf, const vg_meas_model *m, double *nu, double *S,
                      double *d2);
 
+/* What gating needs, in one factorisation: d2 as above and ln det S (the
+ * association cost uses both). Returns 0 or as vg_kf_innovation. */
+int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logdet_s);
+
 /* Extended Kalman update with measurement m in Joseph form (P stays symmetric
  * positive definite): K = P Hᵀ S⁻¹ (through the Cholesky factor of S), x ← x + K nu,
  * P ← (I − K H) P (I − K H)ᵀ + K R Kᵀ, then made exactly symmetric. Writes the

@@ -37,16 +37,16 @@ extern "C" {
 /* How the payload reached us. The type and its wire names (vg_rid_transport_name:
  * "wifi-beacon", "wifi-nan", "ble4", "ble5", "fr-beacon") are the codecs' (vigie/rid.h);
  * these are this layer's names for the same values. */
-#define VG_RIDT_WIFI_BEACON VG_RID_TR_WIFI_BEACON /* 802.11 beacon, vendor element FA:0B:BC type 0x0D */
-#define VG_RIDT_WIFI_NAN VG_RID_TR_WIFI_NAN       /* NAN service discovery frame, service 88:69:19:9D:92:09 */
-#define VG_RIDT_BLE4 VG_RID_TR_BLE4               /* Bluetooth legacy advertising, service data UUID 0xFFFA */
-#define VG_RIDT_BLE5 VG_RID_TR_BLE5               /* Bluetooth extended advertising (long range), same */
-#define VG_RIDT_FR_BEACON VG_RID_TR_FR_BEACON     /* 802.11 beacon, vendor element 6A:5C:35 type 0x01 */
+#define VG_RIDT_WIFI_BEACON VG_RID_TR_WIFI_BEACON /* beacon, element FA:0B:BC type 0x0D */
+#define VG_RIDT_WIFI_NAN VG_RID_TR_WIFI_NAN       /* NAN SDF, service 88:69:19:9D:92:09 */
+#define VG_RIDT_BLE4 VG_RID_TR_BLE4               /* legacy advertising, UUID 0xFFFA */
+#define VG_RIDT_BLE5 VG_RID_TR_BLE5               /* extended advertising (long range) */
+#define VG_RIDT_FR_BEACON VG_RID_TR_FR_BEACON     /* beacon, element 6A:5C:35 type 0x01 */
 #define VG_RIDT_COUNT VG_RID_TR_COUNT
 
 /* What the payload bytes are. */
 typedef enum vg_rid_payload_kind {
-    VG_RIDP_ASTM_PACK,     /* an ASTM message pack: header byte 0xF<version>, size, count, messages */
+    VG_RIDP_ASTM_PACK,     /* an ASTM message pack: 0xF<version>, size, count, messages */
     VG_RIDP_ASTM_MESSAGE,  /* one ASTM message (25 bytes when well formed) */
     VG_RIDP_FR_TLV         /* French beacon TLVs (after OUI 6A:5C:35 and type 0x01) */
 } vg_rid_payload_kind;
@@ -57,7 +57,8 @@ typedef enum vg_rid_payload_kind {
  * Wi-Fi transports always carry a message pack (the parser does not look at its
  * bytes). For Bluetooth the kind is read from the payload's first byte: type nibble
  * 0xF is a pack, anything else a single message — legacy advertising carries one
- * message, extended advertising usually a pack (F3411-22a allows either).
+ * message, extended advertising usually a pack, but some transmitters send single
+ * messages there too (ARK Electronics' RemoteIDTransmitter does).
  *
  * addr is in the order people write it (aa:bb:cc:dd:ee:ff as Wireshark shows it):
  * the 802.11 transmitter (address 2), or the Bluetooth advertiser address, which the
@@ -129,7 +130,8 @@ int vg_ridframe_parse(int linktype, const uint8_t *pkt, size_t len, vg_rid_paylo
  *
  *  - Wi-Fi beacon: radiotap (flags, rate, channel, antenna signal) when the link type
  *    is 127; beacon to ff:ff:ff:ff:ff:ff from addr (address 2 and 3 = addr), sequence
- *    number = counter, timestamp 0, interval 100 TU, capabilities short preamble and
+ *    number = counter (0 when the first element is a French beacon's, which has
+ *    none), timestamp 0, interval 100 TU, capabilities short preamble and
  *    short slot time; elements SSID, supported rates (6 Mbit/s), DS parameter set
  *    (the channel of freq_mhz), then the vendor element(s); FCS when opts->fcs.
  *  - NAN: public action frame (category 4, vendor specific 9, OUI 50:6F:9A type 0x13)

@@ -236,14 +236,17 @@ static int score(vg_report *r, vg_engine *e, size_t first, size_t end, vg_error 
     return 0;
 }
 
+bool vg_report_due(const vg_report *r, vg_time next)
+{
+    return r->next < r->n && r->truths[r->next].time < next;
+}
+
 int vg_report_advance(vg_report *r, vg_engine *e, vg_time next, vg_error *err)
 {
     while (r->next < r->n && r->truths[r->next].time < next) {
         size_t end = r->next;
         while (end < r->n && r->truths[end].time == r->truths[r->next].time)
             end++;
-        /* The scan at this time may still be open: complete it first. */
-        vg_engine_flush(e);
         int rc = score(r, e, r->next, end, err);
         if (rc < 0)
             return rc;

@@ -9,6 +9,7 @@
 #ifndef VIGIE_CLI_REPORT_H
 #define VIGIE_CLI_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "vigie/engine.h"
@@ -20,8 +21,14 @@ int vg_report_new(const char *truth_path, double gospa_c, double gospa_p, vg_rep
                   vg_error *err);
 void vg_report_free(vg_report *r);
 
-/* Score every truth time earlier than `next`: call before pushing an event of time
- * `next` (VG_TIME_MAX at the end of input, after vg_engine_flush). */
+/* Whether a truth time earlier than `next` waits to be scored. The caller then
+ * completes the engine's open scan (vg_engine_flush, timed as engine work) and calls
+ * vg_report_advance. */
+bool vg_report_due(const vg_report *r, vg_time next);
+
+/* Score every truth time earlier than `next` against the tracks as they are now:
+ * call before pushing an event of time `next`, after vg_engine_flush (VG_TIME_MAX at
+ * the end of input). */
 int vg_report_advance(vg_report *r, vg_engine *e, vg_time next, vg_error *err);
 
 /* Print the one-line JSON report. */

@@ -99,6 +99,17 @@ int vg_kf_innovation(const vg_kf *kf, const vg_meas_model *m, double *nu, double
     return VG_OK;
 }
 
+int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logdet_s)
+{
+    innov in;
+    int rc = innovate(kf, m, &in);
+    if (rc != VG_OK)
+        return rc;
+    *d2 = in.d2;
+    *logdet_s = vg_mat_chol_logdet(in.L, in.dim);
+    return VG_OK;
+}
+
 int vg_kf_update(vg_kf *kf, const vg_meas_model *m, double *loglik)
 {
     innov in;

@@ -291,7 +291,10 @@ static void fill_track(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_tr
 static void emit_track(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
                        vg_track_emit_fn emit, void *ud)
 {
-    vg_event_init(&t->out, VG_EV_TRACK, time);
+    /* Only the track member is cleared: events are large, outputs are many. */
+    t->out.type = VG_EV_TRACK;
+    t->out.time = time;
+    memset(&t->out.u.track, 0, sizeof t->out.u.track);
     fill_track(t, k, kf, &t->out.u.track);
     emit(ud, &t->out);
 }
@@ -300,7 +303,9 @@ static void drop_track(vg_tracker *t, int32_t i, vg_time time, const char *reaso
                        vg_track_emit_fn emit, void *ud)
 {
     trk *k = &t->tracks[i];
-    vg_event_init(&t->out, VG_EV_TRACK_DROP, time);
+    t->out.type = VG_EV_TRACK_DROP;
+    t->out.time = time;
+    memset(&t->out.u.track_drop, 0, sizeof t->out.u.track_drop);
     t->out.u.track_drop.id = k->id;
     snprintf(t->out.u.track_drop.reason, sizeof t->out.u.track_drop.reason, "%s", reason);
     emit(ud, &t->out);
@@ -547,15 +552,15 @@ static void consider(void *ud, int32_t i)
         t->st.full++;
         return;
     }
-    double d2, S[VG_MEAS_MAX * VG_MEAS_MAX];
-    if (vg_kf_innovation(&t->cols[col].comb, t->g_mm, NULL, S, &d2) < 0)
+    double d2, logdet_s;
+    if (vg_kf_gate(&t->cols[col].comb, t->g_mm, &d2, &logdet_s) < 0)
         return;
     if (d2 > t->cfg.gate * t->cfg.gate)
         return;
     /* Cost: the negative log-likelihood up to a constant, d² + ln det S, measured
      * from ln det R so that it is never negative. Without the determinant a vague
      * track (large S, small d²) would win detections from a precise one. */
-    double cost = d2 + fmax(log_det(S, t->g_mm->dim) - t->g_logdet_r, 0.0);
+    double cost = d2 + fmax(logdet_s - t->g_logdet_r, 0.0);
     /* The same track can be reached twice along a bearing's ray: one edge only. */
     for (int32_t e = t->nedges - 1; e >= 0 && t->edges[e].row == t->g_row; e--)
         if (t->edges[e].col == col)

@@ -1166,6 +1166,92 @@ static void test_transport_names(void **state)
     assert_string_equal(vg_rid_transport_name(VG_RIDT_FR_BEACON), "fr-beacon");
 }
 
+static void test_less_common_faults_are_reported_too(void **state)
+{
+    (void)state;
+    uint8_t g[200];
+    vg_rid_payload out[4];
+    int count;
+    vg_error err;
+    /* HCI: a legacy report event with no Num_Reports */
+    static const uint8_t noreports[] = {0, 0, 0, 1, 0x04, 0x3E, 0x01, 0x02};
+    assert_int_equal(parse_exact(201, noreports, sizeof noreports, out, 4, &count, &err),
+                     VG_ETRUNC);
+    assert_contains(err.msg, "hci: advertising report event without Num_Reports");
+    /* HCI: two extended reports announced, one present; then bytes after it */
+    memcpy(g, KAT_HCI_EXT, sizeof KAT_HCI_EXT);
+    g[8] = 2;
+    assert_int_equal(parse_exact(201, g, sizeof KAT_HCI_EXT, out, 4, &count, &err), VG_ETRUNC);
+    assert_contains(err.msg, "hci: extended advertising report 2 of 2 runs past the event");
+    memcpy(g, KAT_HCI_EXT, sizeof KAT_HCI_EXT);
+    g[sizeof KAT_HCI_EXT] = 0;
+    g[6]++;
+    assert_int_equal(parse_exact(201, g, sizeof KAT_HCI_EXT + 1, out, 4, &count, &err),
+                     VG_EINVAL);
+    assert_contains(err.msg, "hci: 1 bytes after the last extended advertising report");
+    /* HCI: another LE subevent (periodic advertising report): not ours */
+    memcpy(g, KAT_HCI_EXT, sizeof KAT_HCI_EXT);
+    g[7] = 0x0F;
+    assert_int_equal(parse_exact(201, g, sizeof KAT_HCI_EXT, out, 4, &count, &err), 0);
+    assert_int_equal(count, 0);
+    /* BLE: an extended PDU with an empty payload */
+    static const uint8_t empty_ext[] = {0xD6, 0xBE, 0x89, 0x8E, 0x47, 0x00, 0, 0, 0};
+    memcpy(g, empty_ext, sizeof empty_ext);
+    fix_ll_crc(g, sizeof empty_ext);
+    assert_int_equal(parse_exact(251, g, sizeof empty_ext, out, 4, &count, &err), VG_ETRUNC);
+    assert_contains(err.msg, "ble: extended advertising PDU without its header");
+    /* radiotap: a vendor namespace header that runs past it_len */
+    static const uint8_t rt[] = {0x00, 0x00, 0x0C, 0x00, 0x00, 0x00, 0x00, 0xC0,
+                                 0x00, 0x00, 0x00, 0x00};
+    memcpy(g, rt, sizeof rt);
+    assert_int_equal(parse_exact(127, g, sizeof rt, out, 4, &count, &err), VG_ETRUNC);
+    assert_contains(err.msg, "radiotap: vendor namespace at offset 12 runs past it_len 12");
+    /* NAN: a matching filter announced, its length byte missing */
+    const size_t sda = 30;
+    memcpy(g, KAT_NAN_105, sda);
+    static const uint8_t sda_mf[] = {0x03, 0x09, 0x00, 0x88, 0x69, 0x19, 0x9D,
+                                     0x92, 0x09, 0x01, 0x00, 0x14};
+    memcpy(g + sda, sda_mf, sizeof sda_mf);
+    assert_int_equal(parse_exact(105, g, sda + sizeof sda_mf, out, 4, &count, &err), VG_ETRUNC);
+    assert_contains(err.msg, "nan: service descriptor: matching filter length runs past");
+}
+
+static void test_builders_check_their_arguments(void **state)
+{
+    (void)state;
+    uint8_t buf[VG_RIDFRAME_MAX_FRAME];
+    size_t len;
+    vg_error err;
+    assert_int_equal(vg_ridframe_build_wifi_beacon(NULL, 10, ADDR, 0, PACK, 28, NULL, &len, &err),
+                     VG_EINVAL);
+    assert_int_equal(vg_ridframe_build_wifi_nan(buf, sizeof buf, NULL, 0, PACK, 28, NULL, &len,
+                                                &err),
+                     VG_EINVAL);
+    assert_int_equal(vg_ridframe_build_ble5(buf, sizeof buf, ADDR, 0, PACK, 28, NULL, NULL, &err),
+                     VG_EINVAL);
+    assert_int_equal(vg_ridframe_build(buf, sizeof buf, NULL, NULL, &len, &err), VG_EINVAL);
+    vg_rid_payload bad = {.transport = (vg_rid_transport)9, .data = PACK, .len = 28};
+    assert_int_equal(vg_ridframe_build(buf, sizeof buf, &bad, NULL, &len, &err), VG_EINVAL);
+    assert_contains(err.msg, "linktype: transport 9 does not exist");
+    vg_ridframe_opts fcs = {.fcs = true};
+    assert_int_equal(vg_ridframe_build_ble4(buf, sizeof buf, ADDR, 0, MSG, 25, &fcs, &len, &err),
+                     VG_EINVAL);
+    assert_contains(err.msg, "ble: an FCS is an 802.11 option");
+    /* defaults: radiotap for Wi-Fi, the LE pseudo-header for Bluetooth */
+    assert_int_equal(vg_ridframe_build_ble4(buf, sizeof buf, ADDR, 0, MSG, 25, NULL, &len, &err),
+                     0);
+    vg_rid_payload p = parse_one(256, buf, len);
+    assert_int_equal(p.transport, VG_RIDT_BLE4);
+    /* channel 14 (Japan, 2484 MHz) in the DS parameter set */
+    vg_ridframe_opts ch14 = {.freq_mhz = 2484};
+    assert_int_equal(vg_ridframe_build_wifi_beacon(buf, sizeof buf, ADDR, 0, PACK, 28, &ch14,
+                                                   &len, &err),
+                     0);
+    assert_int_equal(buf[14 + 24 + 12 + 2 + 3 + 2], 14);
+    p = parse_one(127, buf, len);
+    assert_int_equal(p.transport, VG_RIDT_WIFI_BEACON);
+}
+
 /* ---- builders' errors -------------------------------------------------------------------- */
 
 static void test_builders_refuse_what_does_not_fit(void **state)
@@ -1297,6 +1383,8 @@ int main(void)
         cmocka_unit_test(test_transport_names),
         cmocka_unit_test(test_builders_refuse_what_does_not_fit),
         cmocka_unit_test(test_builders_never_write_past_cap),
+        cmocka_unit_test(test_less_common_faults_are_reported_too),
+        cmocka_unit_test(test_builders_check_their_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
