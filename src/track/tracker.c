@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "track/bearings.h"
 #include "track/classify.h"
 #include "track/grid.h"
 #include "vigie/assign.h"
@@ -63,18 +64,6 @@ typedef struct column {
     vg_kf comb;                 /* the prediction as one filter (IMM combined) */
 } column;
 
-/* An unused bearing, kept a little while to triangulate with another site's. */
-typedef struct bearing {
-    bool used;
-    vg_time time;
-    vg_vec3 origin;             /* the sensor, site frame */
-    vg_vec3 dir;                /* unit vector, site frame (horizontal without el) */
-    bool has_el;
-    double sigma_az, sigma_el;  /* radians */
-} bearing;
-
-#define BEARINGS 32
-#define BEARING_MAX_AGE (2 * VG_TIME_S)
 #define ID_EMPTY (-1)
 #define ID_TOMB (-2)
 #define MAX_QUERY_CELLS 4096
@@ -113,7 +102,7 @@ struct vg_tracker {
     vg_time g_time;
     bool g_tentative;           /* this pass considers tentative tracks only, or none */
     double g_logdet_r;          /* ln det R of the detection being gathered */
-    bearing bearings[BEARINGS];
+    vg_bearings bearings;
     vg_tracker_stats st;
     vg_event out;
 };
@@ -344,38 +333,6 @@ static void file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf)
         t->vmax = v;
 }
 
-/* A position measurement model from a polar one: the point and its covariance
- * J R Jᵀ, J the Jacobian of (range, az, el) → site-frame position. */
-static void polar_to_position(const vg_meas_model *m, vg_meas_model *pos)
-{
-    double r = m->z[0], az = m->z[1], el = m->z[2];
-    double se = sin(el), ce = cos(el), sa = sin(az), ca = cos(az);
-    double local[3] = {r * ce * sa, r * ce * ca, r * se};
-    /* d(local)/d(r, az, el) in the sensor frame */
-    double js[9] = {ce * sa, r * ce * ca, -r * se * sa,
-                    ce * ca, -r * ce * sa, -r * se * ca,
-                    se, 0.0, r * ce};
-    double rt[9], j[9];
-    for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++)
-            rt[a * 3 + b] = m->rot[b][a]; /* sensor → site: the transpose */
-    vg_mat_mul(j, rt, js, 3, 3, 3);
-    const double *r3 = m->R; /* 3 × 3, packed */
-    memset(pos, 0, sizeof *pos);
-    pos->kind = VG_MM_POSITION;
-    pos->dim = 3;
-    double p[3];
-    vg_mat_mul(p, rt, local, 3, 3, 1);
-    pos->z[0] = m->sensor.x + p[0];
-    pos->z[1] = m->sensor.y + p[1];
-    pos->z[2] = m->sensor.z + p[2];
-    double c[9];
-    vg_mat_abat(c, j, r3, 3, 3);
-    for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++)
-            pos->R[a * 3 + b] = c[a * 3 + b];
-}
-
 static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_time time,
                             uint32_t extra_integrity)
 {
@@ -578,10 +535,8 @@ static vg_vec3 detection_point(const vg_meas_model *m)
     if (m->kind == VG_MM_POSITION)
         return (vg_vec3){m->z[0], m->z[1], m->z[2]};
     vg_meas_model pos;
-    if (m->kind == VG_MM_POLAR) {
-        polar_to_position(m, &pos);
+    if (m->kind == VG_MM_POLAR && vg_meas_to_position(m, &pos) == 0)
         return (vg_vec3){pos.z[0], pos.z[1], pos.z[2]};
-    }
     return m->sensor;
 }
 
@@ -607,12 +562,7 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
         return;
     }
     /* Walk the bearing's ray in steps of one cell, querying around each point. */
-    double az = in->mm.z[0];
-    double el = in->mm.has_elevation ? in->mm.z[1] : 0.0;
-    vg_vec3 ds = vg_polar_to_enu(1.0, az * 180.0 / VG_PI, el * 180.0 / VG_PI);
-    vg_vec3 dir = {in->mm.rot[0][0] * ds.x + in->mm.rot[1][0] * ds.y + in->mm.rot[2][0] * ds.z,
-                   in->mm.rot[0][1] * ds.x + in->mm.rot[1][1] * ds.y + in->mm.rot[2][1] * ds.z,
-                   0.0};
+    vg_vec3 dir = vg_bearing_direction(&in->mm);
     double h = hypot(dir.x, dir.y);
     if (h < 1e-9)
         return;
@@ -624,105 +574,19 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
     }
 }
 
-/* ---- triangulation -------------------------------------------------------------- */
-
-static vg_vec3 bearing_direction(const vg_meas_model *m)
-{
-    double az = m->z[0], el = m->has_elevation ? m->z[1] : 0.0;
-    vg_vec3 ds = vg_polar_to_enu(1.0, az * 180.0 / VG_PI, el * 180.0 / VG_PI);
-    /* sensor frame → site frame: multiply by the transpose of rot */
-    return (vg_vec3){m->rot[0][0] * ds.x + m->rot[1][0] * ds.y + m->rot[2][0] * ds.z,
-                     m->rot[0][1] * ds.x + m->rot[1][1] * ds.y + m->rot[2][1] * ds.z,
-                     m->rot[0][2] * ds.x + m->rot[1][2] * ds.y + m->rot[2][2] * ds.z};
-}
-
-/* Intersect bearing b (stored) with the new bearing m, horizontally. On success
- * fills a position model: the crossing point, with a horizontal spread that grows
- * with distance and with how acute the crossing is. */
-static bool intersect(const vg_tracker *t, const bearing *b, const vg_meas_model *m,
-                      vg_meas_model *pos)
-{
-    vg_vec3 d2 = bearing_direction(m);
-    double h1 = hypot(b->dir.x, b->dir.y), h2 = hypot(d2.x, d2.y);
-    if (h1 < 1e-6 || h2 < 1e-6)
-        return false;
-    double u1x = b->dir.x / h1, u1y = b->dir.y / h1, u2x = d2.x / h2, u2y = d2.y / h2;
-    double cross = u1x * u2y - u1y * u2x;
-    if (fabs(cross) < sin(10.0 * VG_PI / 180.0)) /* nearly parallel: ill-conditioned */
-        return false;
-    double wx = m->sensor.x - b->origin.x, wy = m->sensor.y - b->origin.y;
-    double a1 = (wx * u2y - wy * u2x) / cross;
-    double a2 = (wx * u1y - wy * u1x) / cross;
-    if (a1 <= 0 || a2 <= 0 || a1 > t->cfg.bearing_range_m || a2 > t->cfg.bearing_range_m)
-        return false;
-    memset(pos, 0, sizeof *pos);
-    pos->kind = VG_MM_POSITION;
-    pos->dim = 3;
-    pos->z[0] = b->origin.x + a1 * u1x;
-    pos->z[1] = b->origin.y + a1 * u1y;
-    double sigma_v;
-    if (b->has_el) {
-        pos->z[2] = b->origin.z + a1 * b->dir.z / h1;
-        sigma_v = a1 * b->sigma_el + 5.0;
-    } else if (m->has_elevation) {
-        pos->z[2] = m->sensor.z + a2 * d2.z / h2;
-        sigma_v = a2 * sqrt(m->R[3]) + 5.0; /* 2 × 2: the elevation variance */
-    } else {
-        /* No elevation at all: assume a low drone, with a vertical spread to match. */
-        pos->z[2] = fmin(b->origin.z, m->sensor.z) + 50.0;
-        sigma_v = 100.0;
-    }
-    double s1 = a1 * b->sigma_az, s2 = a2 * sqrt(m->R[0]);
-    double sh = fmax(s1, s2) / fabs(cross);
-    pos->R[0] = pos->R[4] = sh * sh;
-    pos->R[8] = sigma_v * sigma_v;
-    return true;
-}
+/* ---- bearings ------------------------------------------------------------------- */
 
 /* An unassigned bearing: triangulate with a recent bearing from another site, or
  * keep it for the next one. */
 static int32_t use_bearing(vg_tracker *t, const vg_track_input *in, vg_time time)
 {
-    const vg_meas_model *m = &in->mm;
-    int best = -1;
-    for (int i = 0; i < BEARINGS; i++) {
-        bearing *b = &t->bearings[i];
-        if (!b->used)
-            continue;
-        if (time - b->time > BEARING_MAX_AGE || b->time - time > BEARING_MAX_AGE) {
-            b->used = false;
-            continue;
-        }
-        double sep = hypot(b->origin.x - m->sensor.x, b->origin.y - m->sensor.y);
-        if (sep > 50.0 && (best < 0 || b->time > t->bearings[best].time))
-            best = i;
-    }
     vg_meas_model pos;
-    if (best >= 0 && intersect(t, &t->bearings[best], m, &pos)) {
-        t->bearings[best].used = false;
-        t->st.triangulated++;
-        return start_track(t, in, &pos, time, 0);
+    if (!vg_bearings_offer(&t->bearings, &in->mm, time, &pos)) {
+        t->st.bearings_unused++;
+        return -1;
     }
-    /* Keep it, replacing the oldest. */
-    int slot = 0;
-    for (int i = 0; i < BEARINGS; i++) {
-        if (!t->bearings[i].used) {
-            slot = i;
-            break;
-        }
-        if (t->bearings[i].time < t->bearings[slot].time)
-            slot = i;
-    }
-    bearing *b = &t->bearings[slot];
-    b->used = true;
-    b->time = time;
-    b->origin = m->sensor;
-    b->dir = bearing_direction(m);
-    b->has_el = m->has_elevation;
-    b->sigma_az = sqrt(m->R[0]);
-    b->sigma_el = m->has_elevation ? sqrt(m->R[3]) : 0.0;
-    t->st.bearings_unused++;
-    return -1;
+    t->st.triangulated++;
+    return start_track(t, in, &pos, time, 0);
 }
 
 /* ---- the scan --------------------------------------------------------------------- */
@@ -778,10 +642,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             if (dt_s(time, t->tracks[k].t_update) > t->cfg.coast_after_s) {
                 vg_meas_model pos;
                 const vg_meas_model *pm = &in[r].mm;
-                if (pm->kind == VG_MM_POLAR) {
-                    polar_to_position(pm, &pos);
+                if (pm->kind == VG_MM_POLAR && vg_meas_to_position(pm, &pos) == 0)
                     pm = &pos;
-                }
                 if (pm->kind == VG_MM_POSITION) {
                     vg_kf kf;
                     vg_kf_init_position(&kf, pm, t->cfg.init_vel_var);
@@ -852,7 +714,10 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         vg_meas_model pos;
         const vg_meas_model *pm = &in[r].mm;
         if (pm->kind == VG_MM_POLAR) {
-            polar_to_position(pm, &pos);
+            if (vg_meas_to_position(pm, &pos) < 0) {
+                t->st.rejected_by_filter++;
+                continue;
+            }
             pm = &pos;
         }
         uint32_t flags = t->row[r] == ROW_SPOOF ? VG_INTEG_IDENTITY_OUTSIDE_GATE : 0;
@@ -988,6 +853,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     }
     for (uint32_t s = 0; s < t->id_cap; s++)
         t->ids[s] = ID_EMPTY;
+    vg_bearings_init(&t->bearings, 2 * VG_TIME_S, cfg->bearing_range_m);
     *out = t;
     return 0;
 }
@@ -1047,8 +913,7 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
         st_combined(t, &t->tracks[t->live[n]].st, &kf);
         file_in_grid(t, t->live[n], &kf);
     }
-    for (int i = 0; i < BEARINGS; i++)
-        t->bearings[i].used = false;
+    vg_bearings_clear(&t->bearings);
 }
 
 void vg_tracker_get_stats(const vg_tracker *t, vg_tracker_stats *st)
