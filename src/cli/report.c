@@ -11,12 +11,7 @@
 #include "vigie/io.h"
 #include "vigie/strbuf.h"
 
-typedef struct truth {
-    vg_time time;
-    bool geodetic;
-    vg_vec3 enu;
-    vg_geo geo;
-} truth;
+typedef vg_truth truth;
 
 struct vg_report {
     truth *truths;
@@ -34,8 +29,12 @@ struct vg_report {
     int last_truths;
 };
 
-static int parse_truth(const char *line, size_t len, truth *t, vg_error *err)
+int vg_truth_parse(const char *line, size_t len, vg_truth *t, vg_error *err)
 {
+    memset(t, 0, sizeof *t);
+    if (len > VG_LINE_MAX)
+        return vg_err(err, VG_ETOOBIG, "line of %zu bytes, at most %d allowed", len,
+                      VG_LINE_MAX);
     json_error_t jerr;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
@@ -118,8 +117,7 @@ int vg_report_new(const char *path, double c, double p, vg_report **out, vg_erro
             r->truths = t;
             r->cap = cap;
         }
-        memset(&r->truths[r->n], 0, sizeof r->truths[r->n]);
-        rc = parse_truth(line, len, &r->truths[r->n], err);
+        rc = vg_truth_parse(line, len, &r->truths[r->n], err);
         if (rc < 0)
             vg_err_prefix(err, "%s:%zu: ", path, lr.lineno);
         else

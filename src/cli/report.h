@@ -16,6 +16,18 @@
 
 typedef struct vg_report vg_report;
 
+/* One line of a truth file. */
+typedef struct vg_truth {
+    vg_time time;
+    bool geodetic;              /* position given as geodetic (else enu) */
+    vg_vec3 enu;
+    vg_geo geo;
+} vg_truth;
+
+/* Parse one truth line; returns 0 or a negative code with a message naming the
+ * field. Exposed for the fuzz target. */
+int vg_truth_parse(const char *line, size_t len, vg_truth *t, vg_error *err);
+
 /* Load the truth file (NULL: a report without scores). */
 int vg_report_new(const char *truth_path, double gospa_c, double gospa_p, vg_report **out,
                   vg_error *err);
