@@ -61,7 +61,7 @@ void vg_mat_transpose(double *at, const double *a, int rows, int cols)
             at[j * rows + i] = a[i * cols + j];
 }
 
-void vg_mat_mul(double *c, const double *a, const double *b, int n, int m, int p)
+static inline void mul_fixed(double *c, const double *a, const double *b, int n, int m, int p)
 {
     for (int i = 0; i < n; i++)
         for (int j = 0; j < p; j++) {
@@ -70,6 +70,22 @@ void vg_mat_mul(double *c, const double *a, const double *b, int n, int m, int p
                 s += a[i * m + k] * b[k * p + j];
             c[i * p + j] = s;
         }
+}
+
+void vg_mat_mul(double *c, const double *a, const double *b, int n, int m, int p)
+{
+    /* Constant sizes for the filters' shapes (state 6, measurement 3) let the
+     * compiler unroll; the arithmetic, and so the result, is the same. */
+    if (n == 6 && m == 6 && p == 6)
+        mul_fixed(c, a, b, 6, 6, 6);
+    else if (n == 3 && m == 6 && p == 6)
+        mul_fixed(c, a, b, 3, 6, 6);
+    else if (n == 6 && m == 3 && p == 6)
+        mul_fixed(c, a, b, 6, 3, 6);
+    else if (n == 6 && m == 6 && p == 3)
+        mul_fixed(c, a, b, 6, 6, 3);
+    else
+        mul_fixed(c, a, b, n, m, p);
 }
 
 void vg_mat_mul_abt(double *c, const double *a, const double *b, int n, int m, int p)
@@ -83,6 +99,28 @@ void vg_mat_mul_abt(double *c, const double *a, const double *b, int n, int m, i
         }
 }
 
+/* c = a·b·aᵀ computing only the upper triangle of the second product and mirroring
+ * it: exactly symmetric by construction, and half the work of a full product. */
+static inline void abat_fixed(double *c, const double *a, const double *b, int n, int m)
+{
+    double ab[VG_MAT_MAX * VG_MAT_MAX];
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++) {
+            double s = 0.0;
+            for (int k = 0; k < m; k++)
+                s += a[i * m + k] * b[k * m + j];
+            ab[i * m + j] = s;
+        }
+    for (int i = 0; i < n; i++)
+        for (int j = i; j < n; j++) {
+            double s = 0.0;
+            for (int k = 0; k < m; k++)
+                s += ab[i * m + k] * a[j * m + k];
+            c[i * n + j] = s;
+            c[j * n + i] = s;
+        }
+}
+
 void vg_mat_abat(double *c, const double *a, const double *b, int n, int m)
 {
     if (!dim_ok(n) || !dim_ok(m)) {
@@ -91,10 +129,16 @@ void vg_mat_abat(double *c, const double *a, const double *b, int n, int m)
             c[i] = NAN;
         return;
     }
-    double ab[VG_MAT_MAX * VG_MAT_MAX];
-    vg_mat_mul(ab, a, b, n, m, m);
-    vg_mat_mul_abt(c, ab, a, n, m, n);
-    vg_mat_symmetrize(c, n);
+    /* The filters call this with the same few shapes on every detection: give the
+     * compiler constant sizes for those, so it can unroll. */
+    if (n == 6 && m == 6)
+        abat_fixed(c, a, b, 6, 6);
+    else if (n == 3 && m == 6)
+        abat_fixed(c, a, b, 3, 6);
+    else if (n == 6 && m == 3)
+        abat_fixed(c, a, b, 6, 3);
+    else
+        abat_fixed(c, a, b, n, m);
 }
 
 void vg_mat_symmetrize(double *a, int n)

@@ -101,6 +101,7 @@ struct vg_tracker {
     double g_radius;
     vg_time g_time;
     bool g_tentative;           /* this pass considers tentative tracks only, or none */
+    double g_var_h;             /* the detection's horizontal variance (trace), m² */
     double g_logdet_r;          /* ln det R of the detection being gathered */
     vg_bearings bearings;
     vg_tracker_stats st;
@@ -490,20 +491,35 @@ static void consider(void *ud, int32_t i)
         return;
     if (identities_conflict(t->g_det, k))
         return;
-    /* Cheap prefilter on the straight-line extrapolation before predicting. */
-    vg_kf c;
-    if (k->stamp == t->stamp) {
-        c = t->cols[k->col].comb;
-    } else {
-        st_combined(t, &k->st, &c);
-        double dt = fmax(dt_s(t->g_time, k->t_state), 0.0);
-        for (int a = 0; a < 3; a++)
-            c.x[a] += c.x[a + 3] * dt;
+    /* Cheap prefilter before predicting: the squared Mahalanobis distance is at least
+     * dist² / trace(S_h) for the horizontal part, and trace(S_h) is bounded by the
+     * track's horizontal variance extrapolated to the scan time plus the detection's.
+     * Tracks beyond gate × that bound cannot pass the gate, so skipping them loses
+     * no pair. */
+    if (t->g_mm->kind != VG_MM_BEARING) {
+        vg_kf c;
+        double dt;
+        if (k->stamp == t->stamp) {
+            c = t->cols[k->col].comb;
+            dt = 0.0;
+        } else {
+            st_combined(t, &k->st, &c);
+            dt = fmax(dt_s(t->g_time, k->t_state), 0.0);
+        }
+        double ex = c.x[0] + c.x[3] * dt - t->g_point.x;
+        double ey = c.x[1] + c.x[4] * dt - t->g_point.y;
+        double dist2 = ex * ex + ey * ey;
+        if (dist2 > t->g_radius * t->g_radius)
+            return;
+        double sp = sqrt(fmax(c.P[0] + c.P[7], 0.0)), sv = sqrt(fmax(c.P[21] + c.P[28], 0.0));
+        double q = t->cfg.model == VG_TRACK_MODEL_IMM
+                       ? fmax(t->cfg.process_noise, t->cfg.process_noise_manoeuvre)
+                       : t->cfg.process_noise;
+        double bound = (sp + dt * sv) * (sp + dt * sv) + 2.0 * q * dt * dt * dt / 3.0 +
+                       t->g_var_h;
+        if (dist2 > t->cfg.gate * t->cfg.gate * bound * 1.0001 + 1e-9)
+            return;
     }
-    /* Bearings have no point to measure from: the gate alone decides. */
-    if (t->g_mm->kind != VG_MM_BEARING &&
-        hypot(c.x[0] - t->g_point.x, c.x[1] - t->g_point.y) > t->g_radius)
-        return;
     int32_t col = column_of(t, i, t->g_time);
     if (col < 0) {
         t->st.full++;
@@ -529,14 +545,20 @@ static void consider(void *ud, int32_t i)
     t->edges[t->nedges++] = (vg_assign_edge){t->g_row, col, cost};
 }
 
-/* Where a detection is, for the grid: its position, or its sensor for bearings. */
-static vg_vec3 detection_point(const vg_meas_model *m)
+/* Where a detection is, for the grid — its position, or its sensor for bearings —
+ * and the trace of its horizontal covariance. */
+static vg_vec3 detection_point(const vg_meas_model *m, double *var_h)
 {
-    if (m->kind == VG_MM_POSITION)
+    *var_h = 0.0;
+    if (m->kind == VG_MM_POSITION) {
+        *var_h = m->R[0] + m->R[4];
         return (vg_vec3){m->z[0], m->z[1], m->z[2]};
+    }
     vg_meas_model pos;
-    if (m->kind == VG_MM_POLAR && vg_meas_to_position(m, &pos) == 0)
+    if (m->kind == VG_MM_POLAR && vg_meas_to_position(m, &pos) == 0) {
+        *var_h = pos.R[0] + pos.R[4];
         return (vg_vec3){pos.z[0], pos.z[1], pos.z[2]};
+    }
     return m->sensor;
 }
 
@@ -556,7 +578,7 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
     t->g_row = row;
     t->g_time = time;
     t->g_radius = query_radius(t, time);
-    t->g_point = detection_point(&in->mm);
+    t->g_point = detection_point(&in->mm, &t->g_var_h);
     if (in->mm.kind != VG_MM_BEARING) {
         vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, t->g_radius, consider, t);
         return;
