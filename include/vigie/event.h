@@ -83,7 +83,11 @@ typedef struct vg_measurement {
     union {
         struct { vg_geo pos; vg_alt_ref alt_ref; double sigma_h, sigma_v; } geodetic;
         struct { vg_vec3 pos; double sigma; } enu;
-        struct { double range, az, el, sigma_range, sigma_az, sigma_el; } polar;
+        struct {
+            double range, az, el, sigma_range, sigma_az, sigma_el;
+            bool has_range_rate;
+            double range_rate, sigma_range_rate; /* m/s, positive moving away */
+        } polar;
         struct { double az, sigma_az; bool has_el; double el, sigma_el; } bearing;
     } u;
 } vg_measurement;

@@ -280,16 +280,24 @@ static int measure(vg_engine *e, const vg_detection *d, const sensor_slot *s,
         mm->R[0] = mm->R[4] = mm->R[8] = v; /* 3 × 3 */
         return 0;
     }
-    case VG_MEAS_POLAR:
+    case VG_MEAS_POLAR: {
+        /* R is packed dim × dim: its diagonal steps by dim + 1. */
+        int dim = m->u.polar.has_range_rate ? 4 : 3;
         mm->kind = VG_MM_POLAR;
-        mm->dim = 3;
+        mm->dim = dim;
         mm->z[0] = m->u.polar.range;
         mm->z[1] = deg2rad(m->u.polar.az);
         mm->z[2] = deg2rad(m->u.polar.el);
         mm->R[0] = m->u.polar.sigma_range * m->u.polar.sigma_range;
-        mm->R[4] = deg2rad(m->u.polar.sigma_az) * deg2rad(m->u.polar.sigma_az);
-        mm->R[8] = deg2rad(m->u.polar.sigma_el) * deg2rad(m->u.polar.sigma_el);
+        mm->R[dim + 1] = deg2rad(m->u.polar.sigma_az) * deg2rad(m->u.polar.sigma_az);
+        mm->R[2 * (dim + 1)] = deg2rad(m->u.polar.sigma_el) * deg2rad(m->u.polar.sigma_el);
+        if (m->u.polar.has_range_rate) {
+            mm->has_radial_velocity = true;
+            mm->z[3] = m->u.polar.range_rate;
+            mm->R[3 * (dim + 1)] = m->u.polar.sigma_range_rate * m->u.polar.sigma_range_rate;
+        }
         break;
+    }
     case VG_MEAS_BEARING:
         mm->kind = VG_MM_BEARING;
         mm->z[0] = deg2rad(m->u.bearing.az);

@@ -162,6 +162,10 @@ static void fmt_measurement(vg_strbuf *sb, const vg_measurement *m)
         f_num(sb, "sigma_range", m->u.polar.sigma_range);
         f_num(sb, "sigma_az", m->u.polar.sigma_az);
         f_num(sb, "sigma_el", m->u.polar.sigma_el);
+        if (m->u.polar.has_range_rate) {
+            f_num(sb, "range_rate", m->u.polar.range_rate);
+            f_num(sb, "sigma_range_rate", m->u.polar.sigma_range_rate);
+        }
         break;
     case VG_MEAS_BEARING:
         open_obj(sb, "bearing");

@@ -340,7 +340,8 @@ static int parse_measurement(rd *r, vg_measurement *m)
                                         NULL};
     static const char *const k_enu[] = {"x", "y", "z", "sigma", NULL};
     static const char *const k_polar[] = {"range", "az", "el", "sigma_range", "sigma_az",
-                                          "sigma_el", NULL};
+                                          "sigma_el", "range_rate", "sigma_range_rate",
+                                          NULL};
     static const char *const k_bearing[] = {"az", "sigma_az", "el", "sigma_el", NULL};
     int which = -1;
     for (int i = 0; i < 4; i++) {
@@ -379,7 +380,16 @@ static int parse_measurement(rd *r, vg_measurement *m)
         TRY(rd_num(&c, "el", -90.0, 90.0, &m->u.polar.el, NULL));
         TRY(rd_pos(&c, "sigma_range", 1e5, &m->u.polar.sigma_range, NULL));
         TRY(rd_pos(&c, "sigma_az", 180.0, &m->u.polar.sigma_az, NULL));
-        return rd_pos(&c, "sigma_el", 180.0, &m->u.polar.sigma_el, NULL);
+        TRY(rd_pos(&c, "sigma_el", 180.0, &m->u.polar.sigma_el, NULL));
+        bool has_sigma_rr;
+        TRY(rd_num(&c, "range_rate", -2000.0, 2000.0, &m->u.polar.range_rate,
+                   &m->u.polar.has_range_rate));
+        TRY(rd_pos(&c, "sigma_range_rate", 1000.0, &m->u.polar.sigma_range_rate,
+                   &has_sigma_rr));
+        if (m->u.polar.has_range_rate != has_sigma_rr)
+            return vg_err(c.err, VG_EMISSING, "%s: range_rate and sigma_range_rate go together",
+                          c.path);
+        return 0;
     default: {
         m->kind = VG_MEAS_BEARING;
         TRY(rd_keys(&c, k_bearing));

@@ -116,6 +116,24 @@ static void test_parses_every_measurement_kind(void **state)
     assert_canonical_round_trip(&ev);
 }
 
+static void test_polar_range_rate_is_optional_and_paired(void **state)
+{
+    (void)state;
+    vg_event ev;
+    parse_ok("{\"type\":\"detection\",\"time\":0,\"sensor\":\"r\",\"polar\":{\"range\":800,"
+             "\"az\":10,\"el\":3,\"sigma_range\":5,\"sigma_az\":0.3,\"sigma_el\":0.5,"
+             "\"range_rate\":-12.5,\"sigma_range_rate\":0.5}}", &ev);
+    assert_true(ev.u.detection.meas.u.polar.has_range_rate);
+    assert_near(ev.u.detection.meas.u.polar.range_rate, -12.5, 0);
+    assert_canonical_round_trip(&ev);
+    vg_error err = {0};
+    const char *half = "{\"type\":\"detection\",\"time\":0,\"sensor\":\"r\",\"polar\":{"
+                       "\"range\":800,\"az\":10,\"el\":3,\"sigma_range\":5,\"sigma_az\":0.3,"
+                       "\"sigma_el\":0.5,\"range_rate\":3}}";
+    assert_int_equal(vg_event_parse(half, strlen(half), &ev, &err), VG_EMISSING);
+    assert_contains(err.msg, "range_rate and sigma_range_rate go together");
+}
+
 static void test_parses_inputs_other_than_detections(void **state)
 {
     (void)state;
@@ -494,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_parses_geodetic_detection_with_every_option),
         cmocka_unit_test(test_formats_canonically),
         cmocka_unit_test(test_parses_every_measurement_kind),
+        cmocka_unit_test(test_polar_range_rate_is_optional_and_paired),
         cmocka_unit_test(test_parses_inputs_other_than_detections),
         cmocka_unit_test(test_output_events_round_trip),
         cmocka_unit_test(test_rejects_malformed_lines_with_a_message),

@@ -299,6 +299,30 @@ static void test_bearings_from_two_sites_start_a_track(void **state)
     scene_close(&s);
 }
 
+/* A radar that measures range rate: the track's velocity along the line of sight
+ * is right from the second plot on, where positions alone would need several. */
+static void test_radar_range_rate_feeds_the_velocity(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    for (int k = 0; k < 2; k++) {
+        double range = 1000 + 20.0 * k; /* due north, moving away at 20 m/s */
+        push(&s, "{\"type\":\"detection\",\"time\":%d,\"sensor\":\"radar\",\"polar\":"
+                 "{\"range\":%.3f,\"az\":0,\"el\":3,\"sigma_range\":5,\"sigma_az\":0.3,"
+                 "\"sigma_el\":0.3,\"range_rate\":20,\"sigma_range_rate\":0.3}}",
+             1000 + k, range);
+    }
+    vg_engine_flush(s.e);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    assert_int_equal(t->updates, 2);
+    if (fabs(t->velocity.y - 20) > 1.5)
+        fail_msg("vn %g, expected about 20", t->velocity.y);
+    scene_close(&s);
+}
+
 static void test_tentative_tracks_are_dropped_and_confirmed_ones_coast(void **state)
 {
     (void)state;
@@ -340,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_birds_near_a_drone_leave_its_track_and_class_alone),
         cmocka_unit_test(test_spoofed_remote_id_position_is_flagged),
         cmocka_unit_test(test_bearings_from_two_sites_start_a_track),
+        cmocka_unit_test(test_radar_range_rate_feeds_the_velocity),
         cmocka_unit_test(test_tentative_tracks_are_dropped_and_confirmed_ones_coast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
