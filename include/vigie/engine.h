@@ -14,6 +14,7 @@
 #include "vigie/error.h"
 #include "vigie/event.h"
 #include "vigie/log.h"
+#include "vigie/posture.h"
 #include "vigie/track.h"
 
 #ifdef __cplusplus
@@ -55,6 +56,9 @@ void vg_engine_get_stats(const vg_engine *e, vg_engine_stats *st);
 
 /* The tracker (NULL until the site is known), for reports that visit tracks. */
 const vg_tracker *vg_engine_tracker(const vg_engine *e);
+
+/* The postures in force and their history. */
+const vg_postures *vg_engine_postures(const vg_engine *e);
 
 /* The site frame in use; false while no site is known. */
 bool vg_engine_site(const vg_engine *e, vg_enu_frame *out);

@@ -44,6 +44,8 @@ struct vg_engine {
     uint32_t sensor_cap;        /* a power of two, at least twice max_sensors */
     uint32_t sensor_count;
 
+    vg_postures postures;
+    vg_event posture_out[8];    /* one per scope a posture_set changes, sent in turn */
     vg_tracker *tracker;        /* NULL until the site is known */
     vg_track_input *scan;       /* the scan being gathered */
     int scan_n;
@@ -377,6 +379,27 @@ static int on_detection(vg_engine *e, const vg_event *ev, vg_error *err)
     return 0;
 }
 
+/* ---- commands ------------------------------------------------------------------------ */
+
+static int on_command(vg_engine *e, const vg_event *ev, vg_error *err)
+{
+    const vg_command *c = &ev->u.command;
+    if (strcmp(c->kind, "posture_set") == 0) {
+        int n;
+        int rc = vg_postures_command(&e->postures, c, ev->time, e->posture_out,
+                                     (int)(sizeof e->posture_out / sizeof e->posture_out[0]),
+                                     &n, err);
+        for (int i = 0; i < n; i++)
+            tracker_output(e, &e->posture_out[i]);
+        return rc;
+    }
+    /* Journaled and counted; the other kinds are handled by the modules that own
+     * them (alerts, whitelist, zones, patrols) as those land. */
+    vg_logf(&e->log, VG_LOG_DEBUG, "command %s by %s (%s): no handler yet", c->kind, c->user,
+            vg_role_name(c->role));
+    return 0;
+}
+
 /* ---- the engine -------------------------------------------------------------------- */
 
 int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
@@ -411,6 +434,7 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
                       cfg->tracker.max_scan);
     }
     e->maintained = INT64_MIN;
+    vg_postures_init(&e->postures, 0);
     e->st.now = VG_TIME_MIN;
     e->undulation = cfg->site.geoid_undulation;
     if (cfg->site.has_origin) {
@@ -435,11 +459,7 @@ static int dispatch_event(vg_engine *e, const vg_event *ev, vg_error *err)
         maintain(e, ev->time, true);
         return 0;
     case VG_EV_COMMAND:
-        /* Journaled and counted; each kind is handled by the module that owns it
-         * (posture, threat, patrol) as those land. */
-        vg_logf(&e->log, VG_LOG_DEBUG, "command %s by %s (%s): no handler yet",
-                ev->u.command.kind, ev->u.command.user, vg_role_name(ev->u.command.role));
-        return 0;
+        return on_command(e, ev, err);
     default:
         return vg_err(err, VG_EINVAL, "%s is an output event, not an input",
                       vg_event_type_name(ev->type));
@@ -485,6 +505,11 @@ void vg_engine_get_stats(const vg_engine *e, vg_engine_stats *st)
     *st = e->st;
     if (e->tracker)
         vg_tracker_get_stats(e->tracker, &st->tracker);
+}
+
+const vg_postures *vg_engine_postures(const vg_engine *e)
+{
+    return &e->postures;
 }
 
 const vg_tracker *vg_engine_tracker(const vg_engine *e)

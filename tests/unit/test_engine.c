@@ -238,6 +238,9 @@ static void test_rejected_events_change_nothing(void **state)
          "first declaration needs kind"},
         {"{\"type\":\"track_drop\",\"time\":10,\"id\":1,\"reason\":\"x\"}", VG_EINVAL,
          "output event"},
+        {"{\"type\":\"command\",\"time\":10,\"kind\":\"posture_set\",\"user\":\"op\","
+         "\"role\":\"operator\",\"args\":{\"level\":\"urgence_attentat\"}}", VG_EINVAL,
+         "commander required"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int rc = push_line(e, cases[i].line, &err);
@@ -274,7 +277,7 @@ static void test_rejected_events_change_nothing(void **state)
 
     vg_engine_stats st;
     vg_engine_get_stats(e, &st);
-    assert_true(st.rejected == 7);
+    assert_true(st.rejected == 8);
     assert_true(st.late == 1);
     assert_true(st.in[VG_EV_SENSOR] == 4);
     assert_true(st.in[VG_EV_TICK] == 2);
