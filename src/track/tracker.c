@@ -21,131 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "track/bearings.h"
 #include "track/classify.h"
-#include "track/grid.h"
-#include "vigie/assign.h"
+#include "track/tracker_int.h"
 #include "vigie/mat.h"
 
-/* A track's state: one filter, or an IMM of several. */
-typedef union state {
-    vg_kf kf;
-    vg_imm imm;
-} state;
-
-typedef struct trk {
-    bool live;
-    vg_track_status status;
-    uint64_t id;
-    vg_time t_state;            /* time of the state estimate */
-    vg_time t_update;           /* time of the last measurement update */
-    vg_time t_kin;              /* last kinematic class evidence */
-    state st;
-    uint32_t updates;
-    uint16_t hits, opportunities;
-    vg_identity identity;
-    bool id_mapped;             /* present in the identity table */
-    double logp[VG_CLASS_COUNT];
-    char sensor[VG_ID_MAX];
-    bool has_operator, operator_has_alt;
-    vg_geo operator_pos;
-    uint32_t integrity;
-    uint32_t stamp;             /* scan in which col is valid */
-    int32_t col;
-    int32_t free_next;
-    int32_t live_pos;           /* index in the live list */
-} trk;
-
-/* Per scan, per candidate track: its prediction to the scan's time. */
-typedef struct column {
-    int32_t track;
-    bool bound, hit;
-    state pred;
-    vg_kf comb;                 /* the prediction as one filter (IMM combined) */
-} column;
-
-#define ID_EMPTY (-1)
-#define ID_TOMB (-2)
-#define MAX_QUERY_CELLS 4096
-
-enum { ROW_OPEN = -1, ROW_SPOOF = -2 };
-
-struct vg_tracker {
-    vg_tracker_config cfg;
-    vg_enu_frame site;
-    trk *tracks;                /* grown by doubling up to max_tracks */
-    int32_t track_cap;
-    int32_t free_head;
-    int32_t *live;              /* indices of live tracks, in no particular order */
-    int32_t nlive;
-    uint64_t next_id;
-    vg_grid grid;
-    vg_time grid_time;
-    double vmax;                /* fastest track since the grid was rebuilt, m/s */
-    int32_t *ids;               /* identity table: track index, ID_EMPTY, ID_TOMB */
-    uint32_t id_cap, id_used;
-    /* scan workspace */
-    uint32_t stamp;
-    column *cols;               /* grown by doubling up to max_cols */
-    int32_t ncols, cols_cap, max_cols;
-    vg_assign assign;
-    vg_assign_edge *edges;
-    int32_t nedges, max_edges;
-    int32_t *row;               /* per detection: bound column, or a ROW_* mark */
-    int32_t *row_to_col;
-    /* gathering context */
-    const vg_meas_model *g_mm;
-    const vg_track_input *g_det;
-    int32_t g_row;
-    vg_vec3 g_point;
-    double g_radius;
-    vg_time g_time;
-    bool g_tentative;           /* this pass considers tentative tracks only, or none */
-    double g_var_h;             /* the detection's horizontal variance (trace), m² */
-    double g_logdet_r;          /* ln det R of the detection being gathered */
-    vg_bearings bearings;
-    vg_tracker_stats st;
-    vg_event out;
-};
-
-void vg_tracker_config_defaults(vg_tracker_config *c)
-{
-    c->model = VG_TRACK_MODEL_IMM;
-    c->process_noise = 1.0;
-    c->process_noise_manoeuvre = 30.0;
-    c->gate = 4.0;
-    c->confirm_hits = 3;
-    c->confirm_window = 5;
-    c->delete_pos_var = 10000.0;
-    c->delete_after_s = 10.0;
-    c->coast_after_s = 3.0;
-    c->init_vel_var = 100.0;
-    c->max_tracks = 20000;
-    c->max_scan = 20000;
-    c->grid_cell_m = 50.0;
-    c->search_radius_m = 150.0;
-    c->bearing_range_m = 5000.0;
-}
-
 /* ---- states ------------------------------------------------------------------- */
-
-static void st_predict(const vg_tracker *t, state *s, double dt)
-{
-    if (dt <= 0.0)
-        return;
-    if (t->cfg.model == VG_TRACK_MODEL_IMM)
-        vg_imm_predict(&s->imm, dt);
-    else
-        vg_kf_predict_cv(&s->kf, dt, t->cfg.process_noise);
-}
-
-static void st_combined(const vg_tracker *t, const state *s, vg_kf *out)
-{
-    if (t->cfg.model == VG_TRACK_MODEL_IMM)
-        vg_imm_combine(&s->imm, out);
-    else
-        *out = s->kf;
-}
 
 static int st_update(const vg_tracker *t, state *s, const vg_meas_model *mm)
 {
@@ -165,10 +45,6 @@ static void st_init(const vg_tracker *t, state *s, const vg_kf *kf)
     }
 }
 
-static double dt_s(vg_time to, vg_time from)
-{
-    return (double)(to - from) / 1e6;
-}
 
 static double pos_trace(const vg_kf *kf)
 {
@@ -258,26 +134,6 @@ static void id_rebuild_if_needed(vg_tracker *t)
 
 /* ---- output -------------------------------------------------------------------- */
 
-/* The output form of track k with (combined) state kf. */
-static void fill_track(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o)
-{
-    o->id = k->id;
-    o->status = k->status;
-    o->pos = vg_enu_to_geo(&t->site, (vg_vec3){kf->x[0], kf->x[1], kf->x[2]});
-    o->velocity = (vg_vec3){kf->x[3], kf->x[4], kf->x[5]};
-    /* One horizontal sigma: the root mean of the east and north variances. */
-    o->sigma_h = sqrt(fmax(0.5 * (kf->P[0] + kf->P[7]), 0.0));
-    o->sigma_v = sqrt(fmax(kf->P[14], 0.0));
-    o->identity = k->identity;
-    vg_class_probabilities(k->logp, o->class_p);
-    o->updates = k->updates;
-    memcpy(o->sensor, k->sensor, sizeof o->sensor);
-    o->has_operator = k->has_operator;
-    o->operator_has_alt = k->operator_has_alt;
-    o->operator_pos = k->operator_pos;
-    o->integrity = k->integrity;
-}
-
 static void emit_track(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
                        vg_track_emit_fn emit, void *ud)
 {
@@ -285,7 +141,7 @@ static void emit_track(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time tim
     t->out.type = VG_EV_TRACK;
     t->out.time = time;
     memset(&t->out.u.track, 0, sizeof t->out.u.track);
-    fill_track(t, k, kf, &t->out.u.track);
+    vg_trk_fill(t, k, kf, &t->out.u.track);
     emit(ud, &t->out);
 }
 
@@ -315,25 +171,6 @@ static void drop_track(vg_tracker *t, int32_t i, vg_time time, const char *reaso
 
 /* ---- creation ---------------------------------------------------------------- */
 
-static void file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf)
-{
-    if (vg_grid_put(&t->grid, i, kf->x[0], kf->x[1]) < 0) {
-        /* Table full of stale cells: rebuild from the tracks' current states. */
-        vg_grid_clear(&t->grid);
-        for (int32_t n = 0; n < t->nlive; n++) {
-            int32_t j = t->live[n];
-            vg_kf c;
-            st_combined(t, &t->tracks[j].st, &c);
-            if (j == i)
-                c = *kf;
-            vg_grid_put(&t->grid, j, c.x[0], c.x[1]);
-        }
-    }
-    double v = hypot(kf->x[3], kf->x[4]);
-    if (v > t->vmax)
-        t->vmax = v;
-}
-
 static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_time time,
                             uint32_t extra_integrity)
 {
@@ -358,53 +195,10 @@ static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_
     vg_class_detection(k->logp, d);
 }
 
-/* Memory grows with use, in doublings, up to the configured maxima: a tracker
- * configured for 200 000 tracks that follows ten costs what ten cost. Tracks and
- * columns are only ever referred to by index, so moving them is safe. */
-static bool grow_tracks(vg_tracker *t)
-{
-    if (t->track_cap >= t->cfg.max_tracks)
-        return false;
-    int64_t want = t->track_cap ? 2 * (int64_t)t->track_cap : 256;
-    int32_t cap = (int32_t)(want < t->cfg.max_tracks ? want : t->cfg.max_tracks);
-    trk *n = realloc(t->tracks, (size_t)cap * sizeof *n);
-    if (!n)
-        return false;
-    memset(n + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *n);
-    for (int32_t i = cap - 1; i >= t->track_cap; i--) {
-        n[i].free_next = t->free_head;
-        t->free_head = i;
-    }
-    t->tracks = n;
-    t->track_cap = cap;
-    return true;
-}
-
-static bool grow_cols(vg_tracker *t)
-{
-    if (t->cols_cap >= t->max_cols)
-        return false;
-    int64_t want = t->cols_cap ? 2 * (int64_t)t->cols_cap : 64;
-    int32_t cap = (int32_t)(want < t->max_cols ? want : t->max_cols);
-    column *n = realloc(t->cols, (size_t)cap * sizeof *n);
-    if (!n)
-        return false;
-    t->cols = n;
-    t->cols_cap = cap;
-    return true;
-}
-
-size_t vg_tracker_track_bytes(void)
-{
-    /* the record, its live-list entry, its grid links and its identity-table share */
-    return sizeof(trk) + sizeof(int32_t) * (1 + 3) + sizeof(int32_t) * 2 +
-           sizeof(vg_grid_cell) * 4 + sizeof(uint32_t) * 4;
-}
-
 static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_meas_model *pos,
                            vg_time time, uint32_t integrity)
 {
-    if (t->free_head < 0 && !grow_tracks(t)) {
+    if (t->free_head < 0 && !vg_trk_grow_tracks(t)) {
         t->st.full++;
         return -1;
     }
@@ -435,7 +229,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
         t->st.spoof_flags++;
     t->st.started++;
     t->st.live++;
-    file_in_grid(t, i, &kf);
+    vg_trk_file_in_grid(t, i, &kf);
     return i;
 }
 
@@ -448,7 +242,7 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
     trk *k = &t->tracks[i];
     if (k->stamp == t->stamp)
         return k->col;
-    if (t->ncols >= t->cols_cap && !grow_cols(t))
+    if (t->ncols >= t->cols_cap && !vg_trk_grow_cols(t))
         return -1;
     int32_t c = t->ncols++;
     column *col = &t->cols[c];
@@ -773,7 +567,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             vg_class_kinematics(k->logp, hypot(kf.x[3], kf.x[4]), kf.x[5], kf.x[2]);
             k->t_kin = time;
         }
-        file_in_grid(t, col->track, &kf);
+        vg_trk_file_in_grid(t, col->track, &kf);
         emit_track(t, k, &kf, time, emit, ud);
     }
     return 0;
@@ -810,150 +604,8 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
             k->status = VG_TRACK_COASTING;
             emit_track(t, k, &kf, time, emit, ud);
         }
-        file_in_grid(t, i, &kf);
+        vg_trk_file_in_grid(t, i, &kf);
     }
     id_rebuild_if_needed(t);
 }
 
-/* ---- lifetime -------------------------------------------------------------------- */
-
-static int check_config(const vg_tracker_config *c, vg_error *err)
-{
-#define NEED(cond, key, what) \
-    if (!(cond))              \
-        return vg_err(err, VG_EINVAL, "[tracker] %s: %s", key, what)
-    NEED(c->process_noise > 0, "process_noise", "must be greater than 0");
-    NEED(c->process_noise_manoeuvre > 0, "process_noise_manoeuvre", "must be greater than 0");
-    NEED(c->gate > 0, "gate", "must be greater than 0");
-    NEED(c->confirm_hits >= 1, "confirm_hits", "must be at least 1");
-    NEED(c->confirm_window >= c->confirm_hits, "confirm_window", "must be at least confirm_hits");
-    NEED(c->delete_pos_var > 0, "delete_pos_var", "must be greater than 0");
-    NEED(c->delete_after_s > 0, "delete_after_s", "must be greater than 0");
-    NEED(c->init_vel_var > 0, "init_vel_var", "must be greater than 0");
-    NEED(c->max_tracks >= 1 && c->max_tracks <= 10000000, "max_tracks", "out of range");
-    NEED(c->max_scan >= 1 && c->max_scan <= 10000000, "max_scan", "out of range");
-    NEED(c->grid_cell_m > 0, "grid_cell_m", "must be greater than 0");
-    NEED(c->search_radius_m > 0, "search_radius_m", "must be greater than 0");
-    NEED(c->search_radius_m <= c->grid_cell_m * 30.0, "search_radius_m",
-         "at most 30 grid cells");
-    NEED(c->bearing_range_m > 0, "bearing_range_m", "must be greater than 0");
-#undef NEED
-    return 0;
-}
-
-int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tracker **out,
-                   vg_error *err)
-{
-    int rc = check_config(cfg, err);
-    if (rc < 0)
-        return rc;
-    vg_tracker *t = calloc(1, sizeof *t);
-    if (!t)
-        return vg_err(err, VG_ENOMEM, "tracker: out of memory");
-    t->cfg = *cfg;
-    t->site = *site;
-    t->next_id = 1;
-    t->free_head = -1;
-    t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
-    t->id_cap = 16;
-    while (t->id_cap < 2u * (uint32_t)cfg->max_tracks)
-        t->id_cap *= 2;
-    t->ids = malloc(t->id_cap * sizeof *t->ids);
-    /* Columns: each detection brings a handful of candidates; bound the scan's. */
-    int64_t mc = (int64_t)cfg->max_scan * 8;
-    t->max_cols = (int32_t)(mc < cfg->max_tracks ? mc : cfg->max_tracks);
-    t->max_edges = cfg->max_scan * 16 > 64 ? cfg->max_scan * 16 : 64;
-    t->edges = malloc((size_t)t->max_edges * sizeof *t->edges);
-    t->row = malloc((size_t)cfg->max_scan * sizeof *t->row);
-    t->row_to_col = malloc((size_t)cfg->max_scan * sizeof *t->row_to_col);
-    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !grow_tracks(t) ||
-        !grow_cols(t) ||
-        vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
-        vg_assign_init(&t->assign, cfg->max_scan, t->max_cols, t->max_edges, err) < 0) {
-        vg_tracker_free(t);
-        return vg_err(err, VG_ENOMEM, "tracker: out of memory for %d tracks", cfg->max_tracks);
-    }
-    for (uint32_t s = 0; s < t->id_cap; s++)
-        t->ids[s] = ID_EMPTY;
-    vg_bearings_init(&t->bearings, 2 * VG_TIME_S, cfg->bearing_range_m);
-    *out = t;
-    return 0;
-}
-
-void vg_tracker_free(vg_tracker *t)
-{
-    if (!t)
-        return;
-    vg_grid_free(&t->grid);
-    vg_assign_free(&t->assign);
-    free(t->tracks);
-    free(t->live);
-    free(t->ids);
-    free(t->cols);
-    free(t->edges);
-    free(t->row);
-    free(t->row_to_col);
-    free(t);
-}
-
-void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
-{
-    /* Move every state into the new frame: positions through ECEF, velocities and
-     * covariances by the rotation between the two frames. */
-    double m[9];
-    for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++) {
-            double v = 0.0;
-            for (int c = 0; c < 3; c++)
-                v += site->rot[a][c] * t->site.rot[b][c];
-            m[a * 3 + b] = v;
-        }
-    double big[36] = {0};
-    for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++)
-            big[a * 6 + b] = big[(a + 3) * 6 + b + 3] = m[a * 3 + b];
-    for (int32_t n = 0; n < t->nlive; n++) {
-        trk *k = &t->tracks[t->live[n]];
-        int models = t->cfg.model == VG_TRACK_MODEL_IMM ? VG_IMM_MODELS : 1;
-        for (int j = 0; j < models; j++) {
-            vg_kf *kf = t->cfg.model == VG_TRACK_MODEL_IMM ? &k->st.imm.model[j] : &k->st.kf;
-            vg_vec3 e = vg_enu_to_ecef(&t->site, (vg_vec3){kf->x[0], kf->x[1], kf->x[2]});
-            vg_vec3 p = vg_enu_from_ecef(site, e);
-            double v[3] = {kf->x[3], kf->x[4], kf->x[5]}, nv[3];
-            vg_mat_mul(nv, m, v, 3, 3, 1);
-            kf->x[0] = p.x, kf->x[1] = p.y, kf->x[2] = p.z;
-            kf->x[3] = nv[0], kf->x[4] = nv[1], kf->x[5] = nv[2];
-            double np[36];
-            vg_mat_abat(np, big, kf->P, 6, 6);
-            memcpy(kf->P, np, sizeof np);
-        }
-    }
-    t->site = *site;
-    vg_grid_clear(&t->grid);
-    for (int32_t n = 0; n < t->nlive; n++) {
-        vg_kf kf;
-        st_combined(t, &t->tracks[t->live[n]].st, &kf);
-        file_in_grid(t, t->live[n], &kf);
-    }
-    vg_bearings_clear(&t->bearings);
-}
-
-void vg_tracker_get_stats(const vg_tracker *t, vg_tracker_stats *st)
-{
-    *st = t->st;
-}
-
-void vg_tracker_visit(const vg_tracker *t, vg_time time, vg_track_visit_fn fn, void *ud)
-{
-    vg_track o;
-    for (int32_t n = 0; n < t->nlive; n++) {
-        const trk *k = &t->tracks[t->live[n]];
-        state s = k->st;
-        st_predict(t, &s, dt_s(time, k->t_state));
-        vg_kf kf;
-        st_combined(t, &s, &kf);
-        memset(&o, 0, sizeof o);
-        fill_track(t, k, &kf, &o);
-        fn(ud, &o);
-    }
-}

@@ -1,0 +1,123 @@
+/* track/tracker_int.h — the tracker's internal types, shared by tracker.c (scans,
+ * association, track management) and tracker_life.c (creation, growth, site
+ * changes, visiting). Private to src/track/. */
+#ifndef VIGIE_TRACKER_INT_H
+#define VIGIE_TRACKER_INT_H
+
+#include "track/bearings.h"
+#include "track/grid.h"
+#include "vigie/assign.h"
+#include "vigie/track.h"
+
+/* A track's state: one filter, or an IMM of several. */
+typedef union state {
+    vg_kf kf;
+    vg_imm imm;
+} state;
+
+typedef struct trk {
+    bool live;
+    vg_track_status status;
+    uint64_t id;
+    vg_time t_state;            /* time of the state estimate */
+    vg_time t_update;           /* time of the last measurement update */
+    vg_time t_kin;              /* last kinematic class evidence */
+    state st;
+    uint32_t updates;
+    uint16_t hits, opportunities;
+    vg_identity identity;
+    bool id_mapped;             /* present in the identity table */
+    double logp[VG_CLASS_COUNT];
+    char sensor[VG_ID_MAX];
+    bool has_operator, operator_has_alt;
+    vg_geo operator_pos;
+    uint32_t integrity;
+    uint32_t stamp;             /* scan in which col is valid */
+    int32_t col;
+    int32_t free_next;
+    int32_t live_pos;           /* index in the live list */
+} trk;
+
+/* Per scan, per candidate track: its prediction to the scan's time. */
+typedef struct column {
+    int32_t track;
+    bool bound, hit;
+    state pred;
+    vg_kf comb;                 /* the prediction as one filter (IMM combined) */
+} column;
+
+#define ID_EMPTY (-1)
+#define ID_TOMB (-2)
+
+enum { ROW_OPEN = -1, ROW_SPOOF = -2 };
+
+struct vg_tracker {
+    vg_tracker_config cfg;
+    vg_enu_frame site;
+    trk *tracks;                /* grown by doubling up to max_tracks */
+    int32_t track_cap;
+    int32_t free_head;
+    int32_t *live;              /* indices of live tracks, in no particular order */
+    int32_t nlive;
+    uint64_t next_id;
+    vg_grid grid;
+    vg_time grid_time;
+    double vmax;                /* fastest track since the grid was rebuilt, m/s */
+    int32_t *ids;               /* identity table: track index, ID_EMPTY, ID_TOMB */
+    uint32_t id_cap, id_used;
+    /* scan workspace */
+    uint32_t stamp;
+    column *cols;               /* grown by doubling up to max_cols */
+    int32_t ncols, cols_cap, max_cols;
+    vg_assign assign;
+    vg_assign_edge *edges;
+    int32_t nedges, max_edges;
+    int32_t *row;               /* per detection: bound column, or a ROW_* mark */
+    int32_t *row_to_col;
+    /* gathering context */
+    const vg_meas_model *g_mm;
+    const vg_track_input *g_det;
+    int32_t g_row;
+    vg_vec3 g_point;
+    double g_radius;
+    vg_time g_time;
+    bool g_tentative;           /* this pass considers tentative tracks only, or none */
+    double g_var_h;             /* the detection's horizontal variance (trace), m² */
+    double g_logdet_r;          /* ln det R of the detection being gathered */
+    vg_bearings bearings;
+    vg_tracker_stats st;
+    vg_event out;
+};
+
+/* ---- states (CV or IMM, by configuration) ------------------------------------------ */
+
+static inline void st_predict(const vg_tracker *t, state *s, double dt)
+{
+    if (dt <= 0.0)
+        return;
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        vg_imm_predict(&s->imm, dt);
+    else
+        vg_kf_predict_cv(&s->kf, dt, t->cfg.process_noise);
+}
+
+static inline void st_combined(const vg_tracker *t, const state *s, vg_kf *out)
+{
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        vg_imm_combine(&s->imm, out);
+    else
+        *out = s->kf;
+}
+
+static inline double dt_s(vg_time to, vg_time from)
+{
+    return (double)(to - from) / 1e6;
+}
+
+/* tracker_life.c */
+void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o);
+void vg_trk_file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf);
+bool vg_trk_grow_tracks(vg_tracker *t);
+bool vg_trk_grow_cols(vg_tracker *t);
+
+#endif

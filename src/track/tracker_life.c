@@ -1,0 +1,255 @@
+/* track/tracker_life.c — a tracker's life outside scans: configuration defaults
+ * and checks, creation and memory growth, moving tracks to a new site frame,
+ * turning tracks into output form, visiting them for reports. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "track/classify.h"
+#include "track/tracker_int.h"
+#include "vigie/mat.h"
+
+void vg_tracker_config_defaults(vg_tracker_config *c)
+{
+    c->model = VG_TRACK_MODEL_IMM;
+    c->process_noise = 1.0;
+    c->process_noise_manoeuvre = 30.0;
+    c->gate = 4.0;
+    c->confirm_hits = 3;
+    c->confirm_window = 5;
+    c->delete_pos_var = 10000.0;
+    c->delete_after_s = 10.0;
+    c->coast_after_s = 3.0;
+    c->init_vel_var = 100.0;
+    c->max_tracks = 20000;
+    c->max_scan = 20000;
+    c->grid_cell_m = 50.0;
+    c->search_radius_m = 150.0;
+    c->bearing_range_m = 5000.0;
+}
+
+/* The output form of track k with (combined) state kf. */
+void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o)
+{
+    o->id = k->id;
+    o->status = k->status;
+    o->pos = vg_enu_to_geo(&t->site, (vg_vec3){kf->x[0], kf->x[1], kf->x[2]});
+    o->velocity = (vg_vec3){kf->x[3], kf->x[4], kf->x[5]};
+    /* One horizontal sigma: the root mean of the east and north variances. */
+    o->sigma_h = sqrt(fmax(0.5 * (kf->P[0] + kf->P[7]), 0.0));
+    o->sigma_v = sqrt(fmax(kf->P[14], 0.0));
+    o->identity = k->identity;
+    vg_class_probabilities(k->logp, o->class_p);
+    o->updates = k->updates;
+    memcpy(o->sensor, k->sensor, sizeof o->sensor);
+    o->has_operator = k->has_operator;
+    o->operator_has_alt = k->operator_has_alt;
+    o->operator_pos = k->operator_pos;
+    o->integrity = k->integrity;
+}
+
+void vg_trk_file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf)
+{
+    if (vg_grid_put(&t->grid, i, kf->x[0], kf->x[1]) < 0) {
+        /* Table full of stale cells: rebuild from the tracks' current states. */
+        vg_grid_clear(&t->grid);
+        for (int32_t n = 0; n < t->nlive; n++) {
+            int32_t j = t->live[n];
+            vg_kf c;
+            st_combined(t, &t->tracks[j].st, &c);
+            if (j == i)
+                c = *kf;
+            vg_grid_put(&t->grid, j, c.x[0], c.x[1]);
+        }
+    }
+    double v = hypot(kf->x[3], kf->x[4]);
+    if (v > t->vmax)
+        t->vmax = v;
+}
+
+/* Memory grows with use, in doublings, up to the configured maxima: a tracker
+ * configured for 200 000 tracks that follows ten costs what ten cost. Tracks and
+ * columns are only ever referred to by index, so moving them is safe. */
+bool vg_trk_grow_tracks(vg_tracker *t)
+{
+    if (t->track_cap >= t->cfg.max_tracks)
+        return false;
+    int64_t want = t->track_cap ? 2 * (int64_t)t->track_cap : 256;
+    int32_t cap = (int32_t)(want < t->cfg.max_tracks ? want : t->cfg.max_tracks);
+    trk *n = realloc(t->tracks, (size_t)cap * sizeof *n);
+    if (!n)
+        return false;
+    memset(n + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *n);
+    for (int32_t i = cap - 1; i >= t->track_cap; i--) {
+        n[i].free_next = t->free_head;
+        t->free_head = i;
+    }
+    t->tracks = n;
+    t->track_cap = cap;
+    return true;
+}
+
+bool vg_trk_grow_cols(vg_tracker *t)
+{
+    if (t->cols_cap >= t->max_cols)
+        return false;
+    int64_t want = t->cols_cap ? 2 * (int64_t)t->cols_cap : 64;
+    int32_t cap = (int32_t)(want < t->max_cols ? want : t->max_cols);
+    column *n = realloc(t->cols, (size_t)cap * sizeof *n);
+    if (!n)
+        return false;
+    t->cols = n;
+    t->cols_cap = cap;
+    return true;
+}
+
+size_t vg_tracker_track_bytes(void)
+{
+    /* the record, its live-list entry, its grid links and its identity-table share */
+    return sizeof(trk) + sizeof(int32_t) * (1 + 3) + sizeof(int32_t) * 2 +
+           sizeof(vg_grid_cell) * 4 + sizeof(uint32_t) * 4;
+}
+
+/* ---- lifetime -------------------------------------------------------------------- */
+
+static int check_config(const vg_tracker_config *c, vg_error *err)
+{
+#define NEED(cond, key, what) \
+    if (!(cond))              \
+        return vg_err(err, VG_EINVAL, "[tracker] %s: %s", key, what)
+    NEED(c->process_noise > 0, "process_noise", "must be greater than 0");
+    NEED(c->process_noise_manoeuvre > 0, "process_noise_manoeuvre", "must be greater than 0");
+    NEED(c->gate > 0, "gate", "must be greater than 0");
+    NEED(c->confirm_hits >= 1, "confirm_hits", "must be at least 1");
+    NEED(c->confirm_window >= c->confirm_hits, "confirm_window", "must be at least confirm_hits");
+    NEED(c->delete_pos_var > 0, "delete_pos_var", "must be greater than 0");
+    NEED(c->delete_after_s > 0, "delete_after_s", "must be greater than 0");
+    NEED(c->init_vel_var > 0, "init_vel_var", "must be greater than 0");
+    NEED(c->max_tracks >= 1 && c->max_tracks <= 10000000, "max_tracks", "out of range");
+    NEED(c->max_scan >= 1 && c->max_scan <= 10000000, "max_scan", "out of range");
+    NEED(c->grid_cell_m > 0, "grid_cell_m", "must be greater than 0");
+    NEED(c->search_radius_m > 0, "search_radius_m", "must be greater than 0");
+    NEED(c->search_radius_m <= c->grid_cell_m * 30.0, "search_radius_m",
+         "at most 30 grid cells");
+    NEED(c->bearing_range_m > 0, "bearing_range_m", "must be greater than 0");
+#undef NEED
+    return 0;
+}
+
+int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tracker **out,
+                   vg_error *err)
+{
+    int rc = check_config(cfg, err);
+    if (rc < 0)
+        return rc;
+    vg_tracker *t = calloc(1, sizeof *t);
+    if (!t)
+        return vg_err(err, VG_ENOMEM, "tracker: out of memory");
+    t->cfg = *cfg;
+    t->site = *site;
+    t->next_id = 1;
+    t->free_head = -1;
+    t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
+    t->id_cap = 16;
+    while (t->id_cap < 2u * (uint32_t)cfg->max_tracks)
+        t->id_cap *= 2;
+    t->ids = malloc(t->id_cap * sizeof *t->ids);
+    /* Columns: each detection brings a handful of candidates; bound the scan's. */
+    int64_t mc = (int64_t)cfg->max_scan * 8;
+    t->max_cols = (int32_t)(mc < cfg->max_tracks ? mc : cfg->max_tracks);
+    t->max_edges = cfg->max_scan * 16 > 64 ? cfg->max_scan * 16 : 64;
+    t->edges = malloc((size_t)t->max_edges * sizeof *t->edges);
+    t->row = malloc((size_t)cfg->max_scan * sizeof *t->row);
+    t->row_to_col = malloc((size_t)cfg->max_scan * sizeof *t->row_to_col);
+    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !vg_trk_grow_tracks(t) ||
+        !vg_trk_grow_cols(t) ||
+        vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
+        vg_assign_init(&t->assign, cfg->max_scan, t->max_cols, t->max_edges, err) < 0) {
+        vg_tracker_free(t);
+        return vg_err(err, VG_ENOMEM, "tracker: out of memory for %d tracks", cfg->max_tracks);
+    }
+    for (uint32_t s = 0; s < t->id_cap; s++)
+        t->ids[s] = ID_EMPTY;
+    vg_bearings_init(&t->bearings, 2 * VG_TIME_S, cfg->bearing_range_m);
+    *out = t;
+    return 0;
+}
+
+void vg_tracker_free(vg_tracker *t)
+{
+    if (!t)
+        return;
+    vg_grid_free(&t->grid);
+    vg_assign_free(&t->assign);
+    free(t->tracks);
+    free(t->live);
+    free(t->ids);
+    free(t->cols);
+    free(t->edges);
+    free(t->row);
+    free(t->row_to_col);
+    free(t);
+}
+
+void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
+{
+    /* Move every state into the new frame: positions through ECEF, velocities and
+     * covariances by the rotation between the two frames. */
+    double m[9];
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) {
+            double v = 0.0;
+            for (int c = 0; c < 3; c++)
+                v += site->rot[a][c] * t->site.rot[b][c];
+            m[a * 3 + b] = v;
+        }
+    double big[36] = {0};
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            big[a * 6 + b] = big[(a + 3) * 6 + b + 3] = m[a * 3 + b];
+    for (int32_t n = 0; n < t->nlive; n++) {
+        trk *k = &t->tracks[t->live[n]];
+        int models = t->cfg.model == VG_TRACK_MODEL_IMM ? VG_IMM_MODELS : 1;
+        for (int j = 0; j < models; j++) {
+            vg_kf *kf = t->cfg.model == VG_TRACK_MODEL_IMM ? &k->st.imm.model[j] : &k->st.kf;
+            vg_vec3 e = vg_enu_to_ecef(&t->site, (vg_vec3){kf->x[0], kf->x[1], kf->x[2]});
+            vg_vec3 p = vg_enu_from_ecef(site, e);
+            double v[3] = {kf->x[3], kf->x[4], kf->x[5]}, nv[3];
+            vg_mat_mul(nv, m, v, 3, 3, 1);
+            kf->x[0] = p.x, kf->x[1] = p.y, kf->x[2] = p.z;
+            kf->x[3] = nv[0], kf->x[4] = nv[1], kf->x[5] = nv[2];
+            double np[36];
+            vg_mat_abat(np, big, kf->P, 6, 6);
+            memcpy(kf->P, np, sizeof np);
+        }
+    }
+    t->site = *site;
+    vg_grid_clear(&t->grid);
+    for (int32_t n = 0; n < t->nlive; n++) {
+        vg_kf kf;
+        st_combined(t, &t->tracks[t->live[n]].st, &kf);
+        vg_trk_file_in_grid(t, t->live[n], &kf);
+    }
+    vg_bearings_clear(&t->bearings);
+}
+
+void vg_tracker_get_stats(const vg_tracker *t, vg_tracker_stats *st)
+{
+    *st = t->st;
+}
+
+void vg_tracker_visit(const vg_tracker *t, vg_time time, vg_track_visit_fn fn, void *ud)
+{
+    vg_track o;
+    for (int32_t n = 0; n < t->nlive; n++) {
+        const trk *k = &t->tracks[t->live[n]];
+        state s = k->st;
+        st_predict(t, &s, dt_s(time, k->t_state));
+        vg_kf kf;
+        st_combined(t, &s, &kf);
+        memset(&o, 0, sizeof o);
+        vg_trk_fill(t, k, &kf, &o);
+        fn(ud, &o);
+    }
+}
