@@ -21,9 +21,11 @@
  * (Pierre Kancir's transmitter); both write this layout, types in this order.
  *
  * Decisions:
- * - Mandatory (the arrêté lists the data every beacon carries): version, an
- *   identifier (French ID or ANSI serial, at least one), latitude, longitude,
- *   altitude, height, take-off latitude and longitude, ground speed and course. A
+ * - Mandatory: version, an identifier (French ID or ANSI serial, at least one),
+ *   latitude, longitude, altitude, height, take-off latitude and longitude, ground
+ *   speed and course — the data the arrêté requires a beacon to broadcast, as
+ *   both reference transmitters send them (droneID_FR always sends all but the
+ *   ANSI serial; opendroneid omits a field only when it has no value for it). A
  *   payload missing one is rejected with VG_EMISSING; *out then still holds what
  *   was present (see `present`), for tools that want to show partial beacons.
  * - Unknown types (0 and 12..255) are skipped, for forward compatibility: a later

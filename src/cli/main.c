@@ -16,6 +16,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"replay", vg_cmd_replay, "run the engine over recorded input events"},
+    {"decode", vg_cmd_decode, "decode Remote ID messages from a capture (pcap or live)"},
 };
 
 static void usage(FILE *out)

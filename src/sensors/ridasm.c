@@ -14,8 +14,8 @@
 
 /* 95 % bounds → 1-sigma: sqrt(−2 ln 0.05) for a 2-D radius, the normal quantile
  * 1.96 for a 1-D error. */
-#define RADIUS95_PER_SIGMA 2.4477468306808161
-#define NORMAL95_PER_SIGMA 1.959963984540054
+#define RADIUS95_PER_SIGMA 2.4477468306808166
+#define NORMAL95_PER_SIGMA 1.9599639845400536
 /* Unknown QNH: the sea-level pressure over France spreads about 8 hPa around the
  * standard 1013.25 hPa, and 1 hPa ≈ 8.2 m near the ground. */
 #define QNH_SIGMA_M 65.0
