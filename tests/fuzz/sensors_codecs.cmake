@@ -2,3 +2,4 @@
 # tests/fuzz/corpus/rid/ and tests/fuzz/corpus/frbeacon/).
 vg_fuzz_target(fuzz_rid)
 vg_fuzz_target(fuzz_frbeacon)
+vg_fuzz_target(fuzz_ridasm)
