@@ -17,6 +17,7 @@ typedef struct command {
 static const command commands[] = {
     {"replay", vg_cmd_replay, "run the engine over recorded input events"},
     {"decode", vg_cmd_decode, "decode Remote ID messages from a capture (pcap or live)"},
+    {"zones", vg_cmd_zones, "check points against zones (ED-269, GeoJSON), export them"},
 };
 
 static void usage(FILE *out)
