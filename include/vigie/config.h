@@ -41,8 +41,14 @@ typedef struct vg_log_config {
     int level;                  /* VG_LOG_* */
 } vg_log_config;
 
+/* [zones] */
+typedef struct vg_zones_config {
+    char file[256];             /* ED-269 or GeoJSON zones; "" = none */
+} vg_zones_config;
+
 typedef struct vg_config {
     vg_site_config site;
+    vg_zones_config zones;
     vg_engine_config engine;
     vg_tracker_config tracker;
     vg_log_config log;

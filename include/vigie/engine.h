@@ -16,6 +16,7 @@
 #include "vigie/log.h"
 #include "vigie/posture.h"
 #include "vigie/track.h"
+#include "vigie/zones.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +57,17 @@ void vg_engine_get_stats(const vg_engine *e, vg_engine_stats *st);
 
 /* The tracker (NULL until the site is known), for reports that visit tracks. */
 const vg_tracker *vg_engine_tracker(const vg_engine *e);
+
+/* Load zones (ED-269 or GeoJSON text; `name` names the source in messages),
+ * replacing those loaded before, and index them with the site's ground elevation
+ * and geoid undulation. Rejected features are logged as warnings and skipped.
+ * Returns the number of zones loaded, or a negative code when the document is
+ * unusable (the previous zones are then kept). */
+int vg_engine_load_zones(vg_engine *e, const char *text, size_t len, const char *name,
+                         vg_error *err);
+
+/* The zones loaded (for reports and exports). */
+const vg_zone_list *vg_engine_zones(const vg_engine *e);
 
 /* The postures in force and their history. */
 const vg_postures *vg_engine_postures(const vg_engine *e);

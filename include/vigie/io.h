@@ -43,6 +43,11 @@ int vg_read_file(const char *path, size_t max, char **data, size_t *len, vg_erro
 struct vg_config;
 int vg_config_load_file(struct vg_config *cfg, const char *path, vg_error *err);
 
+/* Resolve a path found in a configuration file: an absolute path (or no config
+ * file) is kept; a relative one is taken from the configuration file's folder, so
+ * a config and its data files move together. Writes into out (cap bytes). */
+void vg_path_beside(const char *config_path, const char *path, char *out, size_t cap);
+
 /* A logger sink writing "vigie: level: message" lines to stderr. */
 void vg_log_to_stderr(void *userdata, int level, const char *msg);
 

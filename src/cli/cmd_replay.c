@@ -267,6 +267,22 @@ static int run(const replay_opts *o, vg_config *cfg)
         fprintf(stderr, "vigie replay: %s\n", ev ? err.msg : "out of memory");
         goto done;
     }
+    if (cfg->zones.file[0]) {
+        char *text, zpath[4096];
+        size_t tlen;
+        vg_path_beside(o->config, cfg->zones.file, zpath, sizeof zpath);
+        int nz = vg_read_file(zpath, 64u << 20, &text, &tlen, &err);
+        if (nz == 0) {
+            nz = vg_engine_load_zones(engine, text, tlen, zpath, &err);
+            free(text);
+        }
+        if (nz < 0) {
+            fprintf(stderr, "vigie replay: %s\n", err.msg);
+            status = VG_EXIT_USAGE;
+            goto done;
+        }
+        fprintf(stderr, "vigie replay: %d zones from %s\n", nz, zpath);
+    }
     const char *jdir = o->journal_dir ? o->journal_dir : cfg->engine.journal_dir;
     if (jdir[0]) {
         char path[4096];

@@ -113,3 +113,13 @@ void vg_log_to_stderr(void *userdata, int level, const char *msg)
     (void)userdata;
     fprintf(stderr, "vigie: %s: %s\n", vg_log_level_name(level), msg);
 }
+
+void vg_path_beside(const char *config_path, const char *path, char *out, size_t cap)
+{
+    const char *slash = config_path ? strrchr(config_path, '/') : NULL;
+    if (path[0] == '/' || !slash) {
+        snprintf(out, cap, "%s", path);
+        return;
+    }
+    snprintf(out, cap, "%.*s/%s", (int)(slash - config_path), config_path, path);
+}

@@ -44,6 +44,7 @@ static const key_def keys[] = {
     {"engine", "journal_dir", K_STRING, OFF(engine.journal_dir),
      sizeof(((vg_config *)0)->engine.journal_dir), 0, 0},
     {"log", "level", K_LOG_LEVEL, OFF(log.level), 0, 0, 0},
+    {"zones", "file", K_STRING, OFF(zones.file), sizeof(((vg_config *)0)->zones.file), 0, 0},
     {"tracker", "model", K_TRACK_MODEL, OFF(tracker.model), 0, 0, 0},
     {"tracker", "process_noise", K_DOUBLE, OFF(tracker.process_noise), 0, 1e-9, 1e6},
     {"tracker", "process_noise_manoeuvre", K_DOUBLE, OFF(tracker.process_noise_manoeuvre), 0,

@@ -45,6 +45,10 @@ struct vg_engine {
     uint32_t sensor_count;
 
     vg_postures postures;
+    vg_zone_list zones;         /* loaded zones; the index borrows them */
+    vg_zindex *zindex;          /* NULL until zones are loaded */
+    bool has_ground;            /* a site event gave the ground elevation */
+    double ground_elevation;
     vg_event posture_out[8];    /* one per scope a posture_set changes, sent in turn */
     vg_tracker *tracker;        /* NULL until the site is known */
     vg_track_input *scan;       /* the scan being gathered */
@@ -185,12 +189,29 @@ static int ensure_tracker(vg_engine *e, vg_error *err)
     return vg_tracker_new(&e->cfg.tracker, &e->site_frame, &e->tracker, err);
 }
 
+/* (Re)build the zone index with the current heights: ground elevation (AGL limits)
+ * and geoid undulation (WGS84 heights) change with the site. */
+static int build_zindex(vg_engine *e, vg_error *err)
+{
+    vg_zindex_free(e->zindex);
+    e->zindex = NULL;
+    if (e->zones.n == 0)
+        return 0;
+    vg_zindex_opts o = {e->ground_elevation, e->undulation};
+    return vg_zindex_build(&e->zindex, e->zones.zones, e->zones.n, &o, err);
+}
+
 static int on_site(vg_engine *e, const vg_event *ev, vg_error *err)
 {
     const vg_site *in = &ev->u.site;
     if (vg_geo_validate(in->origin, err) < 0)
         return vg_err_prefix(err, "site: ");
     set_site(e, in->origin, in->alt_ref, in->geoid_undulation);
+    if (in->has_ground_elevation)
+        e->ground_elevation = in->ground_elevation;
+    int rc = build_zindex(e, err);
+    if (rc < 0)
+        return rc;
     return ensure_tracker(e, err);
 }
 
@@ -435,6 +456,8 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
     }
     e->maintained = INT64_MIN;
     vg_postures_init(&e->postures, 0);
+    vg_zone_list_init(&e->zones);
+    e->ground_elevation = cfg->site.ground_elevation;
     e->st.now = VG_TIME_MIN;
     e->undulation = cfg->site.geoid_undulation;
     if (cfg->site.has_origin) {
@@ -517,6 +540,35 @@ const vg_tracker *vg_engine_tracker(const vg_engine *e)
     return e->tracker;
 }
 
+int vg_engine_load_zones(vg_engine *e, const char *text, size_t len, const char *name,
+                         vg_error *err)
+{
+    vg_zone_list zl;
+    vg_zone_list_init(&zl);
+    int n = vg_zone_import(&zl, text, len, NULL, err);
+    if (n < 0) {
+        vg_zone_list_free(&zl);
+        return vg_err_prefix(err, "%s: ", name);
+    }
+    for (size_t i = 0; i < zl.nproblems; i++)
+        vg_logf(&e->log, VG_LOG_WARN, "%s: feature %zu (%s): %s", name, zl.problems[i].index,
+                zl.problems[i].identifier, zl.problems[i].err.msg);
+    if (zl.problems_total > zl.nproblems)
+        vg_logf(&e->log, VG_LOG_WARN, "%s: %zu more rejected features", name,
+                zl.problems_total - zl.nproblems);
+    vg_zindex_free(e->zindex);
+    e->zindex = NULL;
+    vg_zone_list_free(&e->zones);
+    e->zones = zl;
+    int rc = build_zindex(e, err);
+    return rc < 0 ? vg_err_prefix(err, "%s: ", name) : n;
+}
+
+const vg_zone_list *vg_engine_zones(const vg_engine *e)
+{
+    return &e->zones;
+}
+
 bool vg_engine_site(const vg_engine *e, vg_enu_frame *out)
 {
     if (e->has_site)
@@ -529,6 +581,8 @@ void vg_engine_free(vg_engine *e)
     if (!e)
         return;
     vg_tracker_free(e->tracker);
+    vg_zindex_free(e->zindex);
+    vg_zone_list_free(&e->zones);
     free(e->scan);
     free(e->sensors);
     free(e);

@@ -15,4 +15,17 @@ mkdir "$tmp/j"
 printf '[engine]\njournal_dir = %s\n' "$tmp/j" >"$tmp/journal.conf"
 expect_status 0 "$vigie" replay -c "$tmp/journal.conf" "$in"
 ls "$tmp"/j/vigie-*.jsonl >/dev/null || fail "no journal from [engine] journal_dir"; pass
+# [zones] file: relative to the config file; an unusable file stops the run (2).
+mkdir -p "$tmp/site"
+cp "$src/tests/data/zones/seine.ed269.json" "$tmp/site/zones.json"
+printf '[zones]\nfile = zones.json\n' >"$tmp/site/z.conf"
+expect_status 0 "$vigie" replay -c "$tmp/site/z.conf" "$in"
+expect_in "$tmp/err" "7 zones from $tmp/site/zones.json"
+printf 'not json' >"$tmp/site/bad.json"
+printf '[zones]\nfile = bad.json\n' >"$tmp/site/bad.conf"
+expect_status 2 "$vigie" replay -c "$tmp/site/bad.conf" "$in"
+expect_in "$tmp/err" "$tmp/site/bad.json:"
+printf '[zones]\nfile = missing.json\n' >"$tmp/site/missing.conf"
+expect_status 2 "$vigie" replay -c "$tmp/site/missing.conf" "$in"
+expect_in "$tmp/err" "missing.json: No such file"
 done_checks
