@@ -110,8 +110,72 @@ int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logd
     return VG_OK;
 }
 
+/* The same Joseph-form update for a position measurement (H = [I₃ 0]), written
+ * for its structure: H·P is P's first three rows, so no product with H is formed.
+ * Same equations, same order of checks, about half the arithmetic of the general
+ * path — and position measurements are most of what a tracker sees. */
+static int update_position(vg_kf *kf, const vg_meas_model *m, double *loglik)
+{
+    double nu[3], S[9], L[9];
+    for (int i = 0; i < 3; i++) {
+        nu[i] = m->z[i] - kf->x[i];
+        if (!isfinite(nu[i]))
+            return VG_ERANGE;
+        for (int j = 0; j < 3; j++)
+            S[i * 3 + j] = kf->P[i * N + j] + m->R[i * 3 + j];
+    }
+    vg_mat_symmetrize(S, 3);
+    if (vg_mat_cholesky(L, S, 3) != VG_OK)
+        return VG_ERANGE;
+    double d2 = vg_mat_mahalanobis2(L, nu, 3);
+    if (!isfinite(d2))
+        return VG_ERANGE;
+
+    /* Kᵀ = S⁻¹·(H·P), H·P being P's first three rows. */
+    double Kt[3 * N], K[N * 3];
+    vg_mat_cholesky_solve(Kt, L, kf->P, 3, N);
+    vg_mat_transpose(K, Kt, 3, N);
+
+    double x[N];
+    for (int i = 0; i < N; i++)
+        x[i] = kf->x[i] + K[i * 3] * nu[0] + K[i * 3 + 1] * nu[1] + K[i * 3 + 2] * nu[2];
+
+    /* X = (I − K·H)·P = P − K·P[0:3,:]; then P' = X·(I − K·H)ᵀ + K·R·Kᵀ
+     *   = X − X[:,0:3]·Kᵀ + K·R·Kᵀ, upper triangle mirrored: exactly symmetric. */
+    double X[N * N], KR[N * 3], P[N * N];
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N; j++)
+            X[i * N + j] = kf->P[i * N + j] - (K[i * 3] * kf->P[j] + K[i * 3 + 1] * kf->P[N + j] +
+                                               K[i * 3 + 2] * kf->P[2 * N + j]);
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < 3; j++)
+            KR[i * 3 + j] = K[i * 3] * m->R[j] + K[i * 3 + 1] * m->R[3 + j] +
+                            K[i * 3 + 2] * m->R[6 + j];
+    for (int i = 0; i < N; i++)
+        for (int j = i; j < N; j++) {
+            double v = X[i * N + j];
+            for (int k = 0; k < 3; k++)
+                v += KR[i * 3 + k] * K[j * 3 + k] - X[i * N + k] * K[j * 3 + k];
+            P[i * N + j] = v;
+            P[j * N + i] = v;
+        }
+    for (int i = 0; i < N; i++)
+        if (!isfinite(x[i]) || !(P[i * N + i] > 0.0))
+            return VG_ERANGE;
+    for (int i = 0; i < N * N; i++)
+        if (!isfinite(P[i]))
+            return VG_ERANGE;
+    if (loglik)
+        *loglik = -0.5 * (d2 + 3 * log(2.0 * VG_PI) + vg_mat_chol_logdet(L, 3));
+    vg_mat_copy(kf->x, x, N, 1);
+    vg_mat_copy(kf->P, P, N, N);
+    return VG_OK;
+}
+
 int vg_kf_update(vg_kf *kf, const vg_meas_model *m, double *loglik)
 {
+    if (m->kind == VG_MM_POSITION && m->dim == 3)
+        return update_position(kf, m, loglik);
     innov in;
     int rc = innovate(kf, m, &in);
     if (rc != VG_OK)
