@@ -10,7 +10,8 @@
  *   2024-07-26T17:30:00Z + k s (dt = 1 s). State [x, vx, y, vy], metres and m/s, in
  *   the site's ENU frame, z = 0.
  * - Start (scan 0), target by target: x, y uniform in [0, L] with L = √(400·N) m
- *   (one target per 400 m² on average), then vx, vy uniform in [−1, 1] m/s.
+ *   (one target per 400 m² on average; or √(AREA·N) with the optional AREA argument,
+ *   for sparse scenes), then vx, vy uniform in [−1, 1] m/s.
  * - Motion: constant velocity with discrete white-noise acceleration. At scans
  *   k ≥ 1 each target, in id order, moves x ← x + vx·dt, vx unchanged (same for y),
  *   then adds per axis, x axis first, a normal vector with covariance
@@ -248,13 +249,26 @@ static void process_noise(rng *r, double *pos, double *vel)
     *vel += l21 * z1 + l22 * z2;
 }
 
-static int parse_args(int argc, char **argv, int *n, uint64_t *seed)
+static int parse_args(int argc, char **argv, int *n, uint64_t *seed, double *area)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_gen_reference N SEED DIR\n"
-                        "  N targets (1..%d), SEED an unsigned integer, DIR the output folder\n",
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: bench_gen_reference N SEED DIR [AREA]\n"
+                        "  N targets (1..%d), SEED an unsigned integer, DIR the output folder,\n"
+                        "  AREA square metres per target (default 400, the reference scene;\n"
+                        "  larger makes a sparse scene)\n",
                 MAX_TARGETS);
         return -1;
+    }
+    *area = 400.0;
+    if (argc == 5) {
+        char *e;
+        errno = 0;
+        *area = strtod(argv[4], &e);
+        if (errno || e == argv[4] || *e || !(*area >= 1.0 && *area <= 1e9)) {
+            fprintf(stderr, "bench_gen_reference: AREA '%s' is not a number in 1..1e9\n",
+                    argv[4]);
+            return -1;
+        }
     }
     char *end;
     errno = 0;
@@ -307,7 +321,7 @@ static int write_detection(out *in, vg_time t, det d)
     return put_event(in, &ev);
 }
 
-static int generate(int n, uint64_t seed, out *in, out *truth)
+static int generate(int n, uint64_t seed, double area, out *in, out *truth)
 {
     vg_time t0;
     vg_error err;
@@ -315,7 +329,7 @@ static int generate(int n, uint64_t seed, out *in, out *truth)
         fprintf(stderr, "bench_gen_reference: %s\n", err.msg);
         return -1;
     }
-    double side = sqrt(400.0 * n);
+    double side = sqrt(area * n);
     rng r;
     rng_seed(&r, seed);
 
@@ -394,7 +408,8 @@ int main(int argc, char **argv)
 {
     int n;
     uint64_t seed;
-    if (parse_args(argc, argv, &n, &seed) < 0)
+    double area;
+    if (parse_args(argc, argv, &n, &seed, &area) < 0)
         return 2;
     const char *dir = argv[3];
     if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
@@ -409,7 +424,7 @@ int main(int argc, char **argv)
         fclose(in.f);
         return 1;
     }
-    int rc = generate(n, seed, &in, &truth);
+    int rc = generate(n, seed, area, &in, &truth);
     if (close_out(&in) < 0)
         rc = -1;
     if (close_out(&truth) < 0)

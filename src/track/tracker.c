@@ -225,6 +225,8 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     k->opportunities = 1;
     vg_class_init(k->logp);
     apply_detection(t, k, in, time, integrity);
+    t->hot[i].stamp = 0; /* scans count from 1: a reused slot is no one's column */
+    vg_trk_refresh_hot(t, i);
     if (integrity)
         t->st.spoof_flags++;
     t->st.started++;
@@ -240,8 +242,9 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
 static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
 {
     trk *k = &t->tracks[i];
-    if (k->stamp == t->stamp)
-        return k->col;
+    trk_hot *h = &t->hot[i];
+    if (h->stamp == t->stamp)
+        return h->col;
     if (t->ncols >= t->cols_cap && !vg_trk_grow_cols(t))
         return -1;
     int32_t c = t->ncols++;
@@ -253,8 +256,8 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
      * the state as it is rather than predicting backwards. */
     st_predict(t, &col->pred, dt_s(time, k->t_state));
     st_combined(t, &col->pred, &col->comb);
-    k->stamp = t->stamp;
-    k->col = c;
+    h->stamp = t->stamp;
+    h->col = c;
     return c;
 }
 
@@ -278,12 +281,12 @@ static double log_det(const double *a, int d)
 static void consider(void *ud, int32_t i)
 {
     vg_tracker *t = ud;
-    trk *k = &t->tracks[i];
-    if (k->stamp == t->stamp && t->cols[k->col].bound)
+    const trk_hot *h = &t->hot[i];
+    if (h->stamp == t->stamp && t->cols[h->col].bound)
         return;
-    if ((k->status == VG_TRACK_TENTATIVE) != t->g_tentative)
+    if (h->tentative != t->g_tentative)
         return;
-    if (identities_conflict(t->g_det, k))
+    if (h->cooperative && identities_conflict(t->g_det, &t->tracks[i]))
         return;
     /* Cheap prefilter before predicting: the squared Mahalanobis distance is at least
      * dist² / trace(S_h) for the horizontal part, and trace(S_h) is bounded by the
@@ -291,21 +294,13 @@ static void consider(void *ud, int32_t i)
      * Tracks beyond gate × that bound cannot pass the gate, so skipping them loses
      * no pair. */
     if (t->g_mm->kind != VG_MM_BEARING) {
-        vg_kf c;
-        double dt;
-        if (k->stamp == t->stamp) {
-            c = t->cols[k->col].comb;
-            dt = 0.0;
-        } else {
-            st_combined(t, &k->st, &c);
-            dt = fmax(dt_s(t->g_time, k->t_state), 0.0);
-        }
-        double ex = c.x[0] + c.x[3] * dt - t->g_point.x;
-        double ey = c.x[1] + c.x[4] * dt - t->g_point.y;
+        double dt = fmax(dt_s(t->g_time, h->t_state), 0.0);
+        double ex = h->x + h->vx * dt - t->g_point.x;
+        double ey = h->y + h->vy * dt - t->g_point.y;
         double dist2 = ex * ex + ey * ey;
         if (dist2 > t->g_radius * t->g_radius)
             return;
-        double sp = sqrt(fmax(c.P[0] + c.P[7], 0.0)), sv = sqrt(fmax(c.P[21] + c.P[28], 0.0));
+        double sp = h->sp, sv = h->sv;
         double q = t->cfg.model == VG_TRACK_MODEL_IMM
                        ? fmax(t->cfg.process_noise, t->cfg.process_noise_manoeuvre)
                        : t->cfg.process_noise;
@@ -415,6 +410,7 @@ static void confirm_or_expire(vg_tracker *t, int32_t i, vg_time time, vg_track_e
         return;
     if (k->hits >= t->cfg.confirm_hits) {
         k->status = VG_TRACK_CONFIRMED;
+        t->hot[i].tentative = false;
         t->st.confirmed++;
         t->st.live_confirmed++;
     } else if (k->opportunities >= t->cfg.confirm_window) {
@@ -515,6 +511,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             k->t_state = time;
             k->hits = (uint16_t)(k->hits < UINT16_MAX ? k->hits + 1 : k->hits);
             apply_detection(t, k, &in[r], time, 0);
+            vg_trk_refresh_hot(t, col->track);
             t->st.assigned++;
             continue;
         }

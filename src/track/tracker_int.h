@@ -32,11 +32,22 @@ typedef struct trk {
     bool has_operator, operator_has_alt;
     vg_geo operator_pos;
     uint32_t integrity;
-    uint32_t stamp;             /* scan in which col is valid */
-    int32_t col;
     int32_t free_next;
     int32_t live_pos;           /* index in the live list */
 } trk;
+
+/* What gating reads for every candidate, kept apart from the track records (a
+ * kilobyte each) so that looking at the tracks near a detection touches one small
+ * entry per track: with tens of thousands of tracks, memory traffic is the cost. */
+typedef struct trk_hot {
+    double x, y, vx, vy;        /* combined state, site frame, at t_state */
+    double sp, sv;              /* √(P_ee + P_nn), √(P_vev_e + P_vnv_n) */
+    vg_time t_state;
+    uint32_t stamp;             /* scan in which col is valid */
+    int32_t col;
+    bool tentative;
+    bool cooperative;           /* carries a Remote ID, French beacon or ADS-B identity */
+} trk_hot;
 
 /* Per scan, per candidate track: its prediction to the scan's time. */
 typedef struct column {
@@ -55,6 +66,7 @@ struct vg_tracker {
     vg_tracker_config cfg;
     vg_enu_frame site;
     trk *tracks;                /* grown by doubling up to max_tracks */
+    trk_hot *hot;               /* one per track record, grown with them */
     int32_t track_cap;
     int32_t free_head;
     int32_t *live;              /* indices of live tracks, in no particular order */
@@ -115,6 +127,7 @@ static inline double dt_s(vg_time to, vg_time from)
 }
 
 /* tracker_life.c */
+void vg_trk_refresh_hot(vg_tracker *t, int32_t i);
 void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o);
 void vg_trk_file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf);
 bool vg_trk_grow_tracks(vg_tracker *t);

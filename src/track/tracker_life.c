@@ -30,6 +30,25 @@ void vg_tracker_config_defaults(vg_tracker_config *c)
 }
 
 /* The output form of track k with (combined) state kf. */
+void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
+{
+    const trk *k = &t->tracks[i];
+    trk_hot *h = &t->hot[i];
+    vg_kf c;
+    st_combined(t, &k->st, &c);
+    h->x = c.x[0];
+    h->y = c.x[1];
+    h->vx = c.x[3];
+    h->vy = c.x[4];
+    h->sp = sqrt(fmax(c.P[0] + c.P[7], 0.0));
+    h->sv = sqrt(fmax(c.P[21] + c.P[28], 0.0));
+    h->t_state = k->t_state;
+    h->tentative = k->status == VG_TRACK_TENTATIVE;
+    h->cooperative = k->identity.source == VG_IDSRC_REMOTEID ||
+                     k->identity.source == VG_IDSRC_FRBEACON ||
+                     k->identity.source == VG_IDSRC_ADSB;
+}
+
 void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o)
 {
     o->id = k->id;
@@ -80,6 +99,12 @@ bool vg_trk_grow_tracks(vg_tracker *t)
     trk *n = realloc(t->tracks, (size_t)cap * sizeof *n);
     if (!n)
         return false;
+    t->tracks = n;
+    trk_hot *h = realloc(t->hot, (size_t)cap * sizeof *h);
+    if (!h)
+        return false; /* the larger record array is kept; track_cap is unchanged */
+    memset(h + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *h);
+    t->hot = h;
     memset(n + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *n);
     for (int32_t i = cap - 1; i >= t->track_cap; i--) {
         n[i].free_next = t->free_head;
@@ -183,6 +208,7 @@ void vg_tracker_free(vg_tracker *t)
     vg_grid_free(&t->grid);
     vg_assign_free(&t->assign);
     free(t->tracks);
+    free(t->hot);
     free(t->live);
     free(t->ids);
     free(t->cols);
@@ -225,6 +251,8 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
         }
     }
     t->site = *site;
+    for (int32_t n = 0; n < t->nlive; n++)
+        vg_trk_refresh_hot(t, t->live[n]);
     vg_grid_clear(&t->grid);
     for (int32_t n = 0; n < t->nlive; n++) {
         vg_kf kf;
