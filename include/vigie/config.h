@@ -46,9 +46,17 @@ typedef struct vg_zones_config {
     char file[256];             /* ED-269 or GeoJSON zones; "" = none */
 } vg_zones_config;
 
+/* [threat] — data files of the threat rules (formats in docs/formats.md) */
+typedef struct vg_threat_files {
+    char assets[256];           /* protected assets */
+    char whitelist[256];        /* authorised flights */
+    char coverage[256];         /* which sensors observe which zone */
+} vg_threat_files;
+
 typedef struct vg_config {
     vg_site_config site;
     vg_zones_config zones;
+    vg_threat_files threat;
     vg_engine_config engine;
     vg_tracker_config tracker;
     vg_log_config log;

@@ -15,6 +15,7 @@
 #include "vigie/event.h"
 #include "vigie/log.h"
 #include "vigie/posture.h"
+#include "vigie/threat.h"
 #include "vigie/track.h"
 #include "vigie/zones.h"
 
@@ -65,6 +66,10 @@ const vg_tracker *vg_engine_tracker(const vg_engine *e);
  * unusable (the previous zones are then kept). */
 int vg_engine_load_zones(vg_engine *e, const char *text, size_t len, const char *name,
                          vg_error *err);
+
+/* The threat rules and alerts: load protected assets, the whitelist and sensor
+ * coverage into them before the first event (vg_threat_load_*). */
+vg_threat *vg_engine_threat(vg_engine *e);
 
 /* The zones loaded (for reports and exports). */
 const vg_zone_list *vg_engine_zones(const vg_engine *e);

@@ -6,7 +6,8 @@ Evening of 26 July 2024, 19:30 UTC+2: a Remote ID drone flies east along the Sei
 from Pont des Arts towards Notre-Dame, seen by the Remote ID receiver, a radar on
 Pont Neuf and an RF direction finder on Île Saint-Louis; a police helicopter
 transmits ADS-B; a pigeon flock crosses the radar; the RF finder drops out for a
-while; the commander confirms the posture."""
+while; the commander confirms the posture; an operator acknowledges the drone's
+alert, then dispatches a unit."""
 import json, math, random
 
 random.seed(2024)
@@ -95,6 +96,12 @@ for s in range(0, 61):
               "class_hint": {"drone": 0.2, "bird": 0.7}})
     if s % 10 == 0:
         emit({"type": "tick", "time": t(s + 3)})
+    if s == 18:
+        emit({"type": "command", "time": t(s + 2.9), "kind": "alert_ack", "user": "op.dupont",
+              "role": "operator", "args": {"alert": 1}})
+    if s == 40:
+        emit({"type": "command", "time": t(s + 2.9), "kind": "alert_dispatch", "user": "op.dupont",
+              "role": "operator", "args": {"alert": 1}})
 
 def seconds(line):
     hms = json.loads(line)["time"][11:-1]

@@ -9,6 +9,7 @@
  * function of the events pushed so far. */
 #include "vigie/engine.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +46,9 @@ struct vg_engine {
     uint32_t sensor_count;
 
     vg_postures postures;
+    vg_threat *threat;          /* rules and alerts */
     vg_zone_list zones;         /* loaded zones; the index borrows them */
     vg_zindex *zindex;          /* NULL until zones are loaded */
-    bool has_ground;            /* a site event gave the ground elevation */
     double ground_elevation;
     vg_event posture_out[8];    /* one per scope a posture_set changes, sent in turn */
     vg_tracker *tracker;        /* NULL until the site is known */
@@ -67,10 +68,16 @@ static double amsl_to_wgs84(const vg_engine *e, double alt, vg_alt_ref ref)
     return ref == VG_ALT_AMSL ? alt + e->undulation : alt;
 }
 
+static void output(void *userdata, const vg_event *ev);
+
+static void threat_output(void *userdata, const vg_event *ev)
+{
+    output(userdata, ev);
+}
+
 static void emit(vg_engine *e)
 {
-    e->st.out[e->out.type]++;
-    e->sink(e->userdata, &e->out);
+    output(e, &e->out);
 }
 
 /* ---- sensors ------------------------------------------------------------------- */
@@ -159,10 +166,15 @@ static int on_sensor(vg_engine *e, const vg_event *ev, vg_error *err)
     bool was_up = s->up;
     if (in->has_status)
         s->up = in->up;
-    if (declared_now)
+    if (declared_now) {
         emit_sensor_status(e, ev->time, s, "declared");
-    else if (s->up != was_up)
+    } else if (s->up != was_up) {
         emit_sensor_status(e, ev->time, s, s->up ? "reported up" : "reported down");
+        /* Blind sensors must not look like a clear sky. */
+        if (vg_threat_sensor_status(e->threat, s->id, s->up, ev->time, &e->postures,
+                                    threat_output, e, err) < 0)
+            vg_logf(&e->log, VG_LOG_WARN, "%s", err->msg);
+    }
     return 0;
 }
 
@@ -217,11 +229,26 @@ static int on_site(vg_engine *e, const vg_event *ev, vg_error *err)
 
 /* ---- scans ------------------------------------------------------------------------- */
 
-static void tracker_output(void *userdata, const vg_event *ev)
+/* Every output goes through here. Alerts follow what they are about: a track event
+ * is handed to the threat rules right after it is written, a dropped track too. */
+static void output(void *userdata, const vg_event *ev)
 {
     vg_engine *e = userdata;
     e->st.out[ev->type]++;
     e->sink(e->userdata, ev);
+    vg_error err;
+    if (ev->type == VG_EV_TRACK) {
+        if (vg_threat_track(e->threat, &ev->u.track, ev->time, e->zindex, e->zones.zones,
+                            &e->postures, output, e, &err) < 0)
+            vg_logf(&e->log, VG_LOG_WARN, "%s", err.msg);
+    } else if (ev->type == VG_EV_TRACK_DROP) {
+        vg_threat_track_drop(e->threat, ev->u.track_drop.id);
+    }
+}
+
+static void tracker_output(void *userdata, const vg_event *ev)
+{
+    output(userdata, ev);
 }
 
 static void flush_scan(vg_engine *e)
@@ -249,6 +276,7 @@ static void maintain(vg_engine *e, vg_time t, bool tick)
     flush_scan(e);
     e->maintained = second;
     vg_tracker_maintain(e->tracker, t, tracker_output, e);
+    vg_threat_tick(e->threat, t, output, e);
 }
 
 /* ---- detections -------------------------------------------------------------------- */
@@ -341,6 +369,21 @@ static int measure(vg_engine *e, const vg_detection *d, const sensor_slot *s,
     return 0;
 }
 
+/* A Remote ID detection that names its operator (the receiver puts the Operator ID
+ * message's id in attrs.operator_id): tell the threat rules, so that a whitelist
+ * entry by operator covers this drone. Checked by substring first: most detections
+ * carry no attrs at all. */
+static void link_operator(vg_engine *e, const vg_detection *d)
+{
+    if (d->identity.source != VG_IDSRC_REMOTEID || !strstr(d->attrs, "\"operator_id\""))
+        return;
+    json_t *attrs = json_loads(d->attrs, 0, NULL);
+    json_t *op = json_object_get(attrs, "operator_id");
+    if (json_is_string(op))
+        vg_threat_link_operator(e->threat, d->identity.id, json_string_value(op));
+    json_decref(attrs);
+}
+
 static bool same_scan(const vg_engine *e, const vg_event *ev)
 {
     const vg_detection *d = &ev->u.detection;
@@ -397,6 +440,7 @@ static int on_detection(vg_engine *e, const vg_event *ev, vg_error *err)
     if (d->has_operator && d->operator_has_alt)
         in.operator_pos.alt = amsl_to_wgs84(e, d->operator_pos.alt, d->operator_alt_ref);
     e->scan[e->scan_n++] = in;
+    link_operator(e, d);
     return 0;
 }
 
@@ -414,8 +458,10 @@ static int on_command(vg_engine *e, const vg_event *ev, vg_error *err)
             tracker_output(e, &e->posture_out[i]);
         return rc;
     }
+    if (vg_threat_handles(c->kind))
+        return vg_threat_command(e->threat, c, ev->time, output, e, err);
     /* Journaled and counted; the other kinds are handled by the modules that own
-     * them (alerts, whitelist, zones, patrols) as those land. */
+     * them (zones, patrols) as those land. */
     vg_logf(&e->log, VG_LOG_DEBUG, "command %s by %s (%s): no handler yet", c->kind, c->user,
             vg_role_name(c->role));
     return 0;
@@ -457,6 +503,10 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
     e->maintained = INT64_MIN;
     vg_postures_init(&e->postures, 0);
     vg_zone_list_init(&e->zones);
+    if (vg_threat_create(&e->threat, NULL, err) < 0) {
+        vg_engine_free(e);
+        return VG_ENOMEM;
+    }
     e->ground_elevation = cfg->site.ground_elevation;
     e->st.now = VG_TIME_MIN;
     e->undulation = cfg->site.geoid_undulation;
@@ -564,6 +614,11 @@ int vg_engine_load_zones(vg_engine *e, const char *text, size_t len, const char 
     return rc < 0 ? vg_err_prefix(err, "%s: ", name) : n;
 }
 
+vg_threat *vg_engine_threat(vg_engine *e)
+{
+    return e->threat;
+}
+
 const vg_zone_list *vg_engine_zones(const vg_engine *e)
 {
     return &e->zones;
@@ -581,6 +636,7 @@ void vg_engine_free(vg_engine *e)
     if (!e)
         return;
     vg_tracker_free(e->tracker);
+    vg_threat_free(e->threat);
     vg_zindex_free(e->zindex);
     vg_zone_list_free(&e->zones);
     free(e->scan);

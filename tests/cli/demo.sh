@@ -4,5 +4,5 @@ expect_status 0 bash "$src/scripts/demo.sh" "$vigie"
 expect_in "$tmp/out" "demo: replaying scenarios/demo/seine-mini.jsonl"
 expect_in "$tmp/out" '"type":"track"'
 expect_in "$tmp/out" '"type":"sensor_status"'
-expect_in "$tmp/err" "140 events accepted"
+expect_in "$tmp/err" "142 events accepted"
 done_checks

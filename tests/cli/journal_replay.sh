@@ -8,7 +8,7 @@ expect_status 0 "$vigie" replay -c "$conf" --journal "$tmp/journal" -o "$tmp/run
 expect_in "$tmp/err" "journal $tmp/journal/vigie-"
 journals=("$tmp"/journal/vigie-*.jsonl)
 [[ ${#journals[@]} == 1 ]] || fail "expected one journal, got ${#journals[@]}"; pass
-[[ $(wc -l <"${journals[0]}") == 140 ]] || fail "journal has $(wc -l <"${journals[0]}") lines, expected 140"; pass
+[[ $(wc -l <"${journals[0]}") == 142 ]] || fail "journal has $(wc -l <"${journals[0]}") lines, expected 142"; pass
 expect_status 0 "$vigie" replay -c "$conf" --journal "$tmp/journal" -o "$tmp/replay.out" "${journals[0]}"
 cmp "$tmp/run.out" "$tmp/replay.out" || fail "journal replay differs from the run"; pass
 # The journal of the journal replay is identical to the first journal.

@@ -72,15 +72,33 @@ static capture run_demo(void)
     const char *src = getenv("VG_SOURCE_DIR");
     assert_non_null(src);
     char path[1024];
+    vg_config cfg;
+    vg_config_defaults(&cfg);
+    vg_error err;
+    snprintf(path, sizeof path, "%s/scenarios/demo/seine.conf", src);
+    if (vg_config_load_file(&cfg, path, &err) != 0)
+        fail_msg("%s", err.msg);
+    capture c;
+    vg_engine *e = new_engine(&cfg, &c);
+    /* The demo's site data, as `vigie replay -c seine.conf` loads it. */
+    static const char *const data[] = {"seine-zones.ed269.json", "seine-assets.json",
+                                       "seine-coverage.json"};
+    for (int i = 0; i < 3; i++) {
+        char *text;
+        size_t n;
+        snprintf(path, sizeof path, "%s/scenarios/demo/%s", src, data[i]);
+        assert_int_equal(vg_read_file(path, 1 << 24, &text, &n, &err), 0);
+        int rc = i == 0 ? vg_engine_load_zones(e, text, n, path, &err)
+                 : i == 1 ? vg_threat_load_assets(vg_engine_threat(e), text, n, &err)
+                          : vg_threat_load_coverage(vg_engine_threat(e), text, n, &err);
+        free(text);
+        if (rc < 0)
+            fail_msg("%s: %s", data[i], err.msg);
+    }
+    vg_linereader lr;
     snprintf(path, sizeof path, "%s/scenarios/demo/seine-mini.jsonl", src);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
-    vg_config cfg;
-    vg_config_defaults(&cfg);
-    capture c;
-    vg_engine *e = new_engine(&cfg, &c);
-    vg_linereader lr;
-    vg_error err;
     assert_int_equal(vg_linereader_init(&lr, f, VG_LINE_MAX, &err), 0);
     const char *line;
     size_t len;
@@ -105,6 +123,7 @@ static void test_same_events_give_the_same_bytes(void **state)
     capture a = run_demo();
     capture b = run_demo();
     assert_true(a.count > 50);
+    assert_non_null(strstr(a.text, "\"type\":\"alert\""));
     assert_int_equal(a.count, b.count);
     assert_int_equal(a.len, b.len);
     assert_memory_equal(a.text, b.text, a.len);
