@@ -48,8 +48,8 @@
  * (rule, zone) for airspace_not_observed. A track that gains an identity carries its
  * alerts over to the identity key; a new track with the same identity (re-acquired,
  * or handed from one sensor to another) updates the same alert. An alert update is
- * emitted only when its track, zone or severity changes, or the pilot position first
- * becomes known — not on every track update.
+ * emitted only when its track, zone or severity changes, its object's identity or the
+ * pilot position first becomes known — not on every track update.
  *
  * Closing: an alert stays open when its condition ends and when its track is dropped
  * (a drone that left coverage is not thereby harmless); an operator closes it. The

@@ -152,6 +152,7 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
 {
     const char *zone = f->zone ? f->zone : "";
     th_alert *x = find_key(th, f->rule, &f->key);
+    bool identified_now = false;
     if (!x && f->key.kind == TH_KEY_IDENTITY) {
         /* the track was alerted before its identity was known: carry that alert over
          * to the identity key, so the object keeps one alert */
@@ -162,6 +163,7 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
             x->key = f->key;
             x->hash = key_hash(f->rule, &f->key);
             chain_link(th, x);
+            identified_now = true; /* who it is matters to the operator: say so */
         }
     }
     if (x && x->a.state == VG_ALERT_FALSE_ALARM) {
@@ -170,7 +172,7 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
     }
     if (x) {
         vg_severity sev = f->severity > x->a.severity ? f->severity : x->a.severity;
-        bool changed = sev != x->a.severity || x->a.track != f->track ||
+        bool changed = identified_now || sev != x->a.severity || x->a.track != f->track ||
                        strncmp(x->a.zone, zone, VG_ID_MAX) != 0 ||
                        (f->has_pilot && !x->had_pilot);
         memcpy(x->detail, f->detail, sizeof x->detail);

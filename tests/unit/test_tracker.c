@@ -323,6 +323,56 @@ static void test_radar_range_rate_feeds_the_velocity(void **state)
     scene_close(&s);
 }
 
+/* End to end through tracker and threat rules: a drone seen first by radar, then by
+ * its Remote ID, inside a prohibited zone, raises one zone_entry alert — not one per
+ * sensor — and the alert carries the identity once it is known. */
+static void test_radar_to_remote_id_handover_yields_one_alert(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    /* A 2 km prohibited circle around the site origin, 0–500 m above ground. */
+    const char *zones =
+        "{\"features\":[{\"identifier\":\"NFZ\",\"country\":\"FRA\",\"name\":\"test\","
+        "\"type\":\"COMMON\",\"restriction\":\"PROHIBITED\",\"applicability\":"
+        "{\"permanent\":\"YES\"},\"geometry\":[{\"uomDimensions\":\"M\",\"lowerLimit\":0,"
+        "\"lowerVerticalReference\":\"AGL\",\"upperLimit\":500,\"upperVerticalReference\":"
+        "\"AGL\",\"horizontalProjection\":{\"type\":\"Circle\",\"center\":[2.3499,48.853],"
+        "\"radius\":2000}}]}]}";
+    vg_error err;
+    if (vg_engine_load_zones(s.e, zones, strlen(zones), "test", &err) != 1)
+        fail_msg("zones: %s", err.msg);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    declare(&s, "rid", "remoteid", (vg_vec3){500, 0, 2});
+    for (int k = 0; k <= 40; k++) {
+        vg_vec3 p = {-300 + 12.0 * k, 50, 80};
+        if (k < 20)
+            plot(&s, 1000 + k, p, ",\"class_hint\":{\"drone\":0.8}");
+        else
+            remote_id(&s, 1000 + k, p, "SN-HANDOVER", 2.0);
+    }
+    vg_engine_flush(s.e);
+    uint64_t ids[8];
+    int n_ids = 0;
+    bool identified = false;
+    for (int i = 0; i < s.cap.n; i++) {
+        const vg_event *ev = &s.cap.ev[i];
+        if (ev->type != VG_EV_ALERT || strcmp(ev->u.alert.rule, "zone_entry") != 0)
+            continue;
+        bool seen = false;
+        for (int j = 0; j < n_ids; j++)
+            seen |= ids[j] == ev->u.alert.id;
+        if (!seen && n_ids < 8)
+            ids[n_ids++] = ev->u.alert.id;
+        identified |= strstr(ev->u.alert.message, "SN-HANDOVER") != NULL;
+        assert_string_equal(ev->u.alert.zone, "NFZ");
+    }
+    assert_int_equal(n_ids, 1);
+    assert_true(identified);
+    assert_int_equal(count_started(&s), 1);
+    scene_close(&s);
+}
+
 static void test_tentative_tracks_are_dropped_and_confirmed_ones_coast(void **state)
 {
     (void)state;
@@ -365,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_spoofed_remote_id_position_is_flagged),
         cmocka_unit_test(test_bearings_from_two_sites_start_a_track),
         cmocka_unit_test(test_radar_range_rate_feeds_the_velocity),
+        cmocka_unit_test(test_radar_to_remote_id_handover_yields_one_alert),
         cmocka_unit_test(test_tentative_tracks_are_dropped_and_confirmed_ones_coast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
