@@ -208,6 +208,8 @@ typedef struct counts {
 
 static void print_summary(const counts *n, const vg_engine_stats *st, const output *out)
 {
+    /* Outputs first: on a terminal or a shared pipe, the summary comes after them. */
+    fflush(out->f);
     fprintf(stderr,
             "vigie replay: %llu lines, %llu events accepted, %llu malformed, %llu rejected; "
             "%llu outputs",
