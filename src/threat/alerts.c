@@ -194,8 +194,11 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
         return vg_err(err, VG_EFULL, "threat: alert table full (%d open alerts): %s not raised",
                       th->opts.alerts, vg_threat_rule_name(f->rule));
     }
-    if (x->used)
+    if (x->used) {
         chain_unlink(th, x);   /* a closed alert's slot, reused */
+        if (x->a.state == VG_ALERT_FALSE_ALARM)
+            th->muted--;
+    }
     memset(x, 0, sizeof *x);
     x->used = true;
     x->rule = f->rule;
@@ -220,10 +223,11 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
 void th_alert_close(vg_threat *th, th_alert *x, vg_alert_state to, const char *who,
                     const char *why, vg_time t, vg_threat_emit_fn emit, void *userdata)
 {
-    (void)th;
     char what[VG_TEXT_MAX];
     snprintf(what, sizeof what, "%s by %s%s%s", vg_alert_state_name(to), who, why ? ", " : "",
              why ? why : "");
+    if (to == VG_ALERT_FALSE_ALARM && x->a.state != VG_ALERT_FALSE_ALARM)
+        th->muted++;
     x->a.state = to;
     emit_alert(x, what, t, emit, userdata);
 }
@@ -252,11 +256,14 @@ int vg_threat_tick(vg_threat *th, vg_time t, vg_threat_emit_fn emit, void *userd
 
 int vg_threat_track_drop(vg_threat *th, uint64_t track_id)
 {
-    for (int i = 0; i < th->opts.alerts; i++) {
+    /* Only muted alerts care about drops, and there are usually none: the tracker
+     * drops tracks by the thousand (clutter), so the table is not scanned for them. */
+    for (int i = 0; th->muted > 0 && i < th->opts.alerts; i++) {
         th_alert *x = &th->alerts[i];
         if (x->used && x->a.state == VG_ALERT_FALSE_ALARM && x->a.track == track_id) {
             chain_unlink(th, x);
             x->used = false;
+            th->muted--;
         }
     }
     return 0;

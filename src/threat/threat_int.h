@@ -79,6 +79,7 @@ struct vg_threat {
     int *buckets;                /* hash chains of the used slots: first slot or -1 */
     int nbuckets;                /* a power of two ≥ opts.alerts */
     uint64_t next_id;            /* ids 1, 2, ... */
+    int muted;                   /* used slots in state false_alarm */
     th_whitelist_entry *wl;
     int nwl;
     th_link *links;
