@@ -10,17 +10,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "vigie/engine.h"
 #include "vigie/io.h"
 
 #define ROUNDS 5
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct corpus {
     char **lines;
@@ -90,22 +84,22 @@ int main(int argc, char **argv)
     double best_ticks = 1e9, best_detections = 1e9;
     size_t sink_sum = 0;
     for (int round = 0; round < ROUNDS; round++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (size_t i = 0; i < events; i++) {
             json_error_t jerr;
             json_t *root = json_loadb(c.lines[i % c.n], c.lens[i % c.n], JSON_REJECT_DUPLICATES, &jerr);
             json_decref(root);
         }
-        double t1 = now_s();
+        double t1 = bench_now_s();
         vg_event ev;
         for (size_t i = 0; i < events; i++)
             vg_event_parse(c.lines[i % c.n], c.lens[i % c.n], &ev, NULL);
-        double t2 = now_s();
+        double t2 = bench_now_s();
         static char line[VG_LINE_MAX + 1];
         size_t n;
         for (size_t i = 0; i < events; i++)
             vg_event_format(&evs[i % c.n], line, sizeof line, &n, NULL);
-        double t3 = now_s();
+        double t3 = bench_now_s();
         best_jansson = t1 - t0 < best_jansson ? t1 - t0 : best_jansson;
         best_parse = t2 - t1 < best_parse ? t2 - t1 : best_parse;
         best_format = t3 - t2 < best_format ? t3 - t2 : best_format;
@@ -122,23 +116,23 @@ int main(int argc, char **argv)
         }
         vg_event tick;
         vg_event_init(&tick, VG_EV_TICK, 0);
-        double t4 = now_s();
+        double t4 = bench_now_s();
         for (size_t i = 0; i < events; i++) {
             tick.time = (vg_time)i;
             vg_engine_push(e, &tick, NULL);
         }
-        double t5 = now_s();
+        double t5 = bench_now_s();
         vg_engine_free(e);
         vg_engine_new(&cfg, discard, &sink_sum, NULL, &e, &err);
         vg_time span = evs[c.n - 1].time - evs[0].time + VG_TIME_S;
-        double t6 = now_s();
+        double t6 = bench_now_s();
         for (size_t i = 0; i < events; i++) {
             ev = evs[i % c.n];
             ev.time += (vg_time)(i / c.n) * span;
             vg_engine_push(e, &ev, NULL);
         }
         vg_engine_flush(e);
-        double t7 = now_s();
+        double t7 = bench_now_s();
         vg_engine_free(e);
         best_ticks = t5 - t4 < best_ticks ? t5 - t4 : best_ticks;
         best_detections = t7 - t6 < best_detections ? t7 - t6 : best_detections;

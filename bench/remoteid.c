@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "vigie/frbeacon.h"
 #include "vigie/rid.h"
 
@@ -20,53 +21,33 @@
 #define N_PACK (N_MSG / PACK_OF)
 #define ROUNDS 7
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static uint64_t rng = 0x0b5e5e1e2024ull;
-
-static uint64_t next(void) /* splitmix64 */
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double uniform(double lo, double hi)
-{
-    return lo + (hi - lo) * (double)(next() >> 11) * (1.0 / 9007199254740992.0);
-}
 
 static void random_bytes(uint8_t *b, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        b[i] = (uint8_t)next();
+        b[i] = (uint8_t)bench_splitmix64(&rng);
 }
 
 static vg_rid_message random_message(void)
 {
     vg_rid_message m;
     memset(&m, 0, sizeof m);
-    uint8_t version = (uint8_t)(next() % 3);
-    unsigned pick = (unsigned)(next() % 100);
+    uint8_t version = (uint8_t)(bench_splitmix64(&rng) % 3);
+    unsigned pick = (unsigned)(bench_splitmix64(&rng) % 100);
     if (pick < 40) {
         m.type = VG_RID_LOCATION;
         vg_rid_location *l = &m.u.location;
         *l = (vg_rid_location){
             .version = version, .status = 2, .height_type = 1, .has_direction = true,
-            .direction_deg = uniform(0, 360), .has_speed = true, .speed_mps = uniform(0, 120),
-            .has_vspeed = true, .vspeed_mps = uniform(-10, 10), .has_position = true,
-            .lat = uniform(48.80, 48.90), .lon = uniform(2.25, 2.40),
-            .has_pressure_alt = next() % 2 == 0, .has_geodetic_alt = true,
-            .geodetic_alt_m = uniform(40, 200), .has_height = true, .height_m = uniform(0, 150),
+            .direction_deg = bench_uniform(&rng, 0, 360), .has_speed = true, .speed_mps = bench_uniform(&rng, 0, 120),
+            .has_vspeed = true, .vspeed_mps = bench_uniform(&rng, -10, 10), .has_position = true,
+            .lat = bench_uniform(&rng, 48.80, 48.90), .lon = bench_uniform(&rng, 2.25, 2.40),
+            .has_pressure_alt = bench_splitmix64(&rng) % 2 == 0, .has_geodetic_alt = true,
+            .geodetic_alt_m = bench_uniform(&rng, 40, 200), .has_height = true, .height_m = bench_uniform(&rng, 0, 150),
             .h_accuracy = 10, .v_accuracy = 4, .baro_accuracy = 3, .speed_accuracy = 2,
-            .time_accuracy = 2, .has_time = true, .time_ds = (uint16_t)(next() % 36000)};
-        l->pressure_alt_m = l->has_pressure_alt ? uniform(40, 200) : 0;
+            .time_accuracy = 2, .has_time = true, .time_ds = (uint16_t)(bench_splitmix64(&rng) % 36000)};
+        l->pressure_alt_m = l->has_pressure_alt ? bench_uniform(&rng, 40, 200) : 0;
     } else if (pick < 55) {
         m.type = VG_RID_BASIC_ID;
         m.u.basic_id = (vg_rid_basic_id){.version = version, .id_type = 1, .ua_type = 2};
@@ -76,14 +57,14 @@ static vg_rid_message random_message(void)
         m.type = VG_RID_SYSTEM;
         vg_rid_system *s = &m.u.system;
         *s = (vg_rid_system){.version = version, .operator_location_type = 1,
-                             .has_operator_position = true, .operator_lat = uniform(48.8, 48.9),
-                             .operator_lon = uniform(2.25, 2.4), .area_count = 1};
+                             .has_operator_position = true, .operator_lat = bench_uniform(&rng, 48.8, 48.9),
+                             .operator_lon = bench_uniform(&rng, 2.25, 2.4), .area_count = 1};
         if (version >= 1) {
             s->classification_type = 1, s->category_eu = 1, s->class_eu = 2;
-            s->has_operator_alt = true, s->operator_alt_m = uniform(30, 40);
+            s->has_operator_alt = true, s->operator_alt_m = bench_uniform(&rng, 30, 40);
         }
         if (version >= 2)
-            s->has_timestamp = true, s->timestamp = (vg_time)(1722015000 + next() % 3600) * 1000000;
+            s->has_timestamp = true, s->timestamp = (vg_time)(1722015000 + bench_splitmix64(&rng) % 3600) * 1000000;
     } else if (pick < 80) {
         m.type = VG_RID_OPERATOR_ID;
         m.u.operator_id.version = version;
@@ -97,7 +78,7 @@ static vg_rid_message random_message(void)
         vg_rid_auth *a = &m.u.auth;
         a->version = version;
         a->auth_type = 1;
-        a->page = (uint8_t)(next() % 3);
+        a->page = (uint8_t)(bench_splitmix64(&rng) % 3);
         a->data_len = a->page ? 23 : 17;
         if (a->page == 0)
             a->last_page = 2, a->length = 63;
@@ -151,7 +132,7 @@ int main(int argc, char **argv)
     /* Raw 25-byte messages, decoded round-robin. */
     double best_dec = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (long k = 0; k < passes; k++) {
             for (int i = 0; i < N_MSG; i++) {
                 vg_rid_message m;
@@ -159,7 +140,7 @@ int main(int argc, char **argv)
                 sum += (uint64_t)rc + fingerprint(&m);
             }
         }
-        double dt = now_s() - t0;
+        double dt = bench_now_s() - t0;
         best_dec = dt < best_dec ? dt : best_dec;
     }
     double dec_rate = (double)passes * N_MSG / best_dec;
@@ -167,7 +148,7 @@ int main(int argc, char **argv)
     /* Packs of 5. */
     double best_pack = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (long k = 0; k < passes; k++) {
             for (int p = 0; p < N_PACK; p++) {
                 vg_rid_pack pk;
@@ -176,7 +157,7 @@ int main(int argc, char **argv)
                 sum += (uint64_t)rc + used + fingerprint(&pk.msgs[p % PACK_OF]);
             }
         }
-        double dt = now_s() - t0;
+        double dt = bench_now_s() - t0;
         best_pack = dt < best_pack ? dt : best_pack;
     }
     double pack_rate = (double)passes * N_PACK / best_pack;
@@ -186,14 +167,14 @@ int main(int argc, char **argv)
         vg_rid_decode_message(raw[i], VG_RID_MSG_LEN, &decoded[i], NULL);
     double best_enc = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (long k = 0; k < passes / 5; k++) {
             for (int i = 0; i < N_MSG; i++) {
                 int rc = vg_rid_encode_message(&decoded[i], reencoded[i], NULL);
                 sum += (uint64_t)rc + reencoded[i][(i + k) % VG_RID_MSG_LEN];
             }
         }
-        double dt = now_s() - t0;
+        double dt = bench_now_s() - t0;
         best_enc = dt < best_enc ? dt : best_enc;
     }
     double enc_rate = (double)(passes / 5) * N_MSG / best_enc;
@@ -217,14 +198,14 @@ int main(int argc, char **argv)
     long frb_n = passes * 2000;
     fb[fn - 2] = 0; /* course high byte: courses 0..255 below */
     for (int r = 0; r < ROUNDS; r++) {
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (long k = 0; k < frb_n; k++) {
             vg_frb g;
             fb[fn - 1] = (uint8_t)k; /* vary the course so each decode is fresh */
             int rc = vg_frb_decode(fb, fn, &g, NULL);
             sum += (uint64_t)rc + g.course_deg + g.present;
         }
-        double dt = now_s() - t0;
+        double dt = bench_now_s() - t0;
         best_frb = dt < best_frb ? dt : best_frb;
     }
 

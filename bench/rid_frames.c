@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "vigie/rid.h"
 #include "vigie/ridframe.h"
 
@@ -20,27 +21,7 @@
 #define PACK_OF 5
 #define ROUNDS 7
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static uint64_t rng = 0x0b5e5e1e2024ull;
-
-static uint64_t next(void) /* splitmix64 */
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double uniform(double lo, double hi)
-{
-    return lo + (hi - lo) * (double)(next() >> 11) * (1.0 / 9007199254740992.0);
-}
 
 static uint8_t frames[N_FRAMES][VG_RIDFRAME_MAX_FRAME];
 static size_t frame_len[N_FRAMES];
@@ -60,20 +41,20 @@ static int build_frame(int i, vg_error *err)
     memcpy(m[0].u.basic_id.uas_id, id, VG_RID_ID_LEN);
     m[1].type = VG_RID_LOCATION;
     m[1].u.location = (vg_rid_location){
-        .version = 2, .status = 2, .has_direction = true, .direction_deg = (double)(next() % 360),
-        .has_speed = true, .speed_mps = (double)(next() % 400) * 0.25, .has_vspeed = true,
-        .vspeed_mps = 0.5, .has_position = true, .lat = uniform(48.80, 48.90),
-        .lon = uniform(2.25, 2.40), .has_geodetic_alt = true, .geodetic_alt_m = 120,
+        .version = 2, .status = 2, .has_direction = true, .direction_deg = (double)(bench_splitmix64(&rng) % 360),
+        .has_speed = true, .speed_mps = (double)(bench_splitmix64(&rng) % 400) * 0.25, .has_vspeed = true,
+        .vspeed_mps = 0.5, .has_position = true, .lat = bench_uniform(&rng, 48.80, 48.90),
+        .lon = bench_uniform(&rng, 2.25, 2.40), .has_geodetic_alt = true, .geodetic_alt_m = 120,
         .has_height = true, .height_m = 60, .h_accuracy = 10, .v_accuracy = 4,
         .speed_accuracy = 2, .time_accuracy = 2, .has_time = true,
-        .time_ds = (uint16_t)(next() % 36000)};
+        .time_ds = (uint16_t)(bench_splitmix64(&rng) % 36000)};
     m[2].type = VG_RID_SYSTEM;
     m[2].u.system = (vg_rid_system){
         .version = 2, .operator_location_type = 1, .classification_type = 1,
-        .has_operator_position = true, .operator_lat = uniform(48.80, 48.90),
-        .operator_lon = uniform(2.25, 2.40), .area_count = 1, .category_eu = 1, .class_eu = 2,
+        .has_operator_position = true, .operator_lat = bench_uniform(&rng, 48.80, 48.90),
+        .operator_lon = bench_uniform(&rng, 2.25, 2.40), .area_count = 1, .category_eu = 1, .class_eu = 2,
         .has_operator_alt = true, .operator_alt_m = 80, .has_timestamp = true,
-        .timestamp = (vg_time)(1722015000 + next() % 3600) * 1000000};
+        .timestamp = (vg_time)(1722015000 + bench_splitmix64(&rng) % 3600) * 1000000};
     m[3].type = VG_RID_OPERATOR_ID;
     m[3].u.operator_id.version = 2;
     memcpy(m[3].u.operator_id.id, "FRAmw3jdx5n9e2vk", 16);
@@ -86,8 +67,8 @@ static int build_frame(int i, vg_error *err)
         return -1;
     uint8_t mac[6] = {0x60, 0x60, 0x1f, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
     vg_ridframe_opts o = {.linktype = VG_LINKTYPE_IEEE802_11_RADIOTAP, .has_rssi = true,
-                          .rssi_dbm = (int8_t)(-40 - (int)(next() % 50)), .ssid = "DJI-RID"};
-    return vg_ridframe_build_wifi_beacon(frames[i], sizeof frames[i], mac, (uint8_t)next(),
+                          .rssi_dbm = (int8_t)(-40 - (int)(bench_splitmix64(&rng) % 50)), .ssid = "DJI-RID"};
+    return vg_ridframe_build_wifi_beacon(frames[i], sizeof frames[i], mac, (uint8_t)bench_splitmix64(&rng),
                                          pack, pack_len, &o, &frame_len[i], err);
 }
 
@@ -109,7 +90,7 @@ int main(int argc, char **argv)
     double best = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
         messages = 0;
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (long k = 0; k < passes; k++) {
             for (int i = 0; i < N_FRAMES; i++) {
                 vg_rid_payload pl[VG_RIDFRAME_MAX_PAYLOADS];
@@ -128,7 +109,7 @@ int main(int argc, char **argv)
                 }
             }
         }
-        double dt = now_s() - t0;
+        double dt = bench_now_s() - t0;
         best = dt < best ? dt : best;
     }
     double frames_n = (double)passes * N_FRAMES;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "vigie/threat.h"
 
 #define NZONES 300
@@ -22,26 +23,6 @@
 #define LON0 2.3499
 
 static uint64_t rng = 20240726;
-
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double uniform(double lo, double hi)
-{
-    return lo + (hi - lo) * (double)(next() >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -69,21 +50,21 @@ static void make_zones(vg_zone *zones)
         v.lower = 0;
         v.upper = 150;
         v.lower_ref = v.upper_ref = VG_ZREF_AGL;
-        double clat = LAT0 + uniform(-10000, 10000) / mlat;
-        double clon = LON0 + uniform(-10000, 10000) / mlon;
+        double clat = LAT0 + bench_uniform(&rng, -10000, 10000) / mlat;
+        double clon = LON0 + bench_uniform(&rng, -10000, 10000) / mlon;
         double xy[2 * 25];
         uint32_t end;
-        if (next() % 2) {
+        if (bench_splitmix64(&rng) % 2) {
             v.shape = VG_ZONE_CIRCLE;
             v.lat = clat;
             v.lon = clon;
-            v.radius_m = uniform(100, 800);
+            v.radius_m = bench_uniform(&rng, 100, 800);
         } else {
-            int nv = 4 + (int)(next() % 21);
-            double r = uniform(100, 800);
+            int nv = 4 + (int)(bench_splitmix64(&rng) % 21);
+            double r = bench_uniform(&rng, 100, 800);
             for (int k = 0; k < nv; k++) {
                 double a = 2 * VG_PI * k / nv;
-                double rk = r * uniform(0.7, 1.0);
+                double rk = r * bench_uniform(&rng, 0.7, 1.0);
                 xy[2 * k] = clon + rk * cos(a) / mlon;
                 xy[2 * k + 1] = clat + rk * sin(a) / mlat;
             }
@@ -120,7 +101,7 @@ static void run(vg_zindex *ix, const vg_zone *zones, const vg_postures *post, co
     for (int i = 0; i < 30; i++)
         n += (size_t)snprintf(buf + n, sizeof buf - n,
                               "%s{\"id\":\"A%02d\",\"lat\":%.5f,\"lon\":%.5f%s}", i ? "," : "", i,
-                              LAT0 + uniform(-0.06, 0.06), LON0 + uniform(-0.09, 0.09),
+                              LAT0 + bench_uniform(&rng, -0.06, 0.06), LON0 + bench_uniform(&rng, -0.09, 0.09),
                               i % 5 == 0 ? ",\"class\":\"high\"" : "");
     snprintf(buf + n, sizeof buf - n, "]");
     if (vg_threat_load_assets(th, buf, strlen(buf), &err) < 0) {
@@ -144,9 +125,9 @@ static void run(vg_zindex *ix, const vg_zone *zones, const vg_postures *post, co
         vg_track *tr = &m[i].tr;
         memset(tr, 0, sizeof *tr);
         tr->id = (uint64_t)i + 1;
-        tr->pos = (vg_geo){LAT0 + uniform(-8000, 8000) / mlat, LON0 + uniform(-8000, 8000) / mlon,
-                           uniform(80, 260)};
-        double sp = uniform(0, 20), hd = uniform(0, 2 * VG_PI);
+        tr->pos = (vg_geo){LAT0 + bench_uniform(&rng, -8000, 8000) / mlat, LON0 + bench_uniform(&rng, -8000, 8000) / mlon,
+                           bench_uniform(&rng, 80, 260)};
+        double sp = bench_uniform(&rng, 0, 20), hd = bench_uniform(&rng, 0, 2 * VG_PI);
         tr->velocity = (vg_vec3){sp * sin(hd), sp * cos(hd), 0};
         bool bird = i % 5 == 4;
         tr->class_p[VG_CLASS_DRONE] = bird ? 0.2 : 0.8;
@@ -168,14 +149,14 @@ static void run(vg_zindex *ix, const vg_zone *zones, const vg_postures *post, co
         vg_time t = t0 + (vg_time)(k / NTRACKS) * VG_TIME_S;
         tr->pos.lat += tr->velocity.y / mlat;   /* one second of flight */
         tr->pos.lon += tr->velocity.x / mlon;
-        int64_t a = now_ns();
+        int64_t a = bench_now_ns();
         int rc = vg_threat_track(th, tr, t, ix, zones, post, sink, &alerts, NULL);
-        dt[k] = now_ns() - a;
+        dt[k] = bench_now_ns() - a;
         errors += rc < 0;
     }
     int64_t tmin = INT64_MAX;
     for (int i = 0; i < 1000; i++) {
-        int64_t a = now_ns(), b = now_ns();
+        int64_t a = bench_now_ns(), b = bench_now_ns();
         if (b - a < tmin)
             tmin = b - a;
     }

@@ -12,15 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "vigie/engine.h"
 #include "vigie/io.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void count_output(void *userdata, const vg_event *ev)
 {
@@ -94,11 +88,11 @@ int main(int argc, char **argv)
         size_t i = 0;
         while (i < n && evs[i].type != VG_EV_DETECTION)
             vg_engine_push(e, &evs[i++], NULL);
-        double t0 = now_s();
+        double t0 = bench_now_s();
         for (; i < n; i++)
             vg_engine_push(e, &evs[i], NULL);
         vg_engine_flush(e);
-        double t = now_s() - t0;
+        double t = bench_now_s() - t0;
         vg_engine_get_stats(e, &st);
         vg_engine_free(e);
         if (t < best)

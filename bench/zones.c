@@ -10,39 +10,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "vigie/zones.h"
 
 #define NZONES 50000
 #define NQUERIES 1000000
 
 static uint64_t rng = 20240726;
-
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double uniform(double lo, double hi)
-{
-    return lo + (hi - lo) * (double)(next() >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static long rss_kib(void)
 {
@@ -71,21 +45,21 @@ static void make_zones(vg_zone_list *zl)
         vg_zone_init(&z);
         snprintf(z.identifier, sizeof z.identifier, "Z%05d", i);
         vg_zone_volume v = {0};
-        v.lower = uniform(0, 100);
-        v.upper = v.lower + uniform(50, 500);
-        double clat = uniform(42.3, 51.0), clon = uniform(-4.8, 8.2);
+        v.lower = bench_uniform(&rng, 0, 100);
+        v.upper = v.lower + bench_uniform(&rng, 50, 500);
+        double clat = bench_uniform(&rng, 42.3, 51.0), clon = bench_uniform(&rng, -4.8, 8.2);
         double xy[2 * 41];
         uint32_t end;
-        if (next() % 2) {
+        if (bench_splitmix64(&rng) % 2) {
             v.shape = VG_ZONE_CIRCLE;
             v.lat = clat;
             v.lon = clon;
-            v.radius_m = uniform(200, 5000);
+            v.radius_m = bench_uniform(&rng, 200, 5000);
         } else {
-            int k = 4 + (int)(next() % 37);
-            double r0 = uniform(0.003, 0.04);
+            int k = 4 + (int)(bench_splitmix64(&rng) % 37);
+            double r0 = bench_uniform(&rng, 0.003, 0.04);
             for (int j = 0; j < k; j++) {
-                double a = 2 * VG_PI * j / k, r = r0 * uniform(0.4, 1);
+                double a = 2 * VG_PI * j / k, r = r0 * bench_uniform(&rng, 0.4, 1);
                 xy[2 * j] = clon + r * cos(a) * 1.5;
                 xy[2 * j + 1] = clat + r * sin(a);
             }
@@ -99,7 +73,7 @@ static void make_zones(vg_zone_list *zl)
             v.nrings = 1;
         }
         vg_zone_add_volume(&z, &v);
-        if (next() % 4 == 0) {
+        if (bench_splitmix64(&rng) % 4 == 0) {
             vg_zone_applicability a;
             vg_zone_applicability_init(&a);
             a.start = t0;
@@ -119,14 +93,14 @@ int main(void)
     long rss0 = rss_kib();
     vg_zone_list zl;
     vg_zone_list_init(&zl);
-    double t = now_s();
+    double t = bench_now_s();
     make_zones(&zl);
-    double t_make = now_s() - t;
+    double t_make = bench_now_s() - t;
     long rss1 = rss_kib();
     vg_zindex *ix;
     vg_error err = {0};
     vg_zindex_opts o = {35, 44};
-    t = now_s();
+    t = bench_now_s();
     if (vg_zindex_build(&ix, zl.zones, zl.n, &o, &err) < 0) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
@@ -135,37 +109,37 @@ int main(void)
     size_t out[64];
     vg_zpoint p0 = {46, 2, 50, VG_ZREF_AGL, 1721995200 * VG_TIME_S};
     vg_zindex_query(ix, &p0, out, 64);
-    double t_build = now_s() - t;
+    double t_build = bench_now_s() - t;
     long rss2 = rss_kib();
 
     vg_zpoint *q = malloc(NQUERIES * sizeof *q);
     int64_t *ns = malloc(NQUERIES * sizeof *ns);
     for (int i = 0; i < NQUERIES; i++)
-        q[i] = (vg_zpoint){uniform(42.3, 51.0), uniform(-4.8, 8.2), uniform(0, 600),
-                           (vg_zone_vref)(next() % 3),
-                           1721952000 * VG_TIME_S + (vg_time)(next() % 86400) * VG_TIME_S};
+        q[i] = (vg_zpoint){bench_uniform(&rng, 42.3, 51.0), bench_uniform(&rng, -4.8, 8.2), bench_uniform(&rng, 0, 600),
+                           (vg_zone_vref)(bench_splitmix64(&rng) % 3),
+                           1721952000 * VG_TIME_S + (vg_time)(bench_splitmix64(&rng) % 86400) * VG_TIME_S};
     /* the timer alone */
     for (int i = 0; i < NQUERIES; i++) {
-        int64_t a = now_ns();
-        ns[i] = now_ns() - a;
+        int64_t a = bench_now_ns();
+        ns[i] = bench_now_ns() - a;
     }
     qsort(ns, NQUERIES, sizeof *ns, cmp_i64);
     int64_t timer_med = ns[NQUERIES / 2];
     long hits = 0;
     for (int i = 0; i < NQUERIES; i++) {
-        int64_t a = now_ns();
+        int64_t a = bench_now_ns();
         int n = vg_zindex_query(ix, &q[i], out, 64);
-        ns[i] = now_ns() - a;
+        ns[i] = bench_now_ns() - a;
         hits += n > 0 ? n : 0;
     }
     double sum = 0;
     for (int i = 0; i < NQUERIES; i++)
         sum += (double)ns[i];
     qsort(ns, NQUERIES, sizeof *ns, cmp_i64);
-    t = now_s();
+    t = bench_now_s();
     for (int i = 0; i < NQUERIES; i++)
         vg_zindex_query(ix, &q[i], out, 64);
-    double batch = now_s() - t;
+    double batch = bench_now_s() - t;
     printf("zones %d, queries %d, matches %ld (%.3f per query)\n", NZONES, NQUERIES, hits,
            (double)hits / NQUERIES);
     printf("generate zones %.3f s, build index %.3f s (incl. STR tree)\n", t_make, t_build);
