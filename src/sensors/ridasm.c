@@ -195,6 +195,26 @@ static uint32_t check_duplicate(vg_ridasm *a, int32_t i, const vg_identity *id, 
     return f;
 }
 
+/* A fix from a transmitter whose identity is not (yet, or any longer) known: no
+ * detection, but its integrity flags wait for the next identified fix. */
+static int hold_unidentified(vg_ridasm *a, tx *t, uint32_t flags)
+{
+    t->pending |= flags;
+    a->stats.unidentified++;
+    return 0;
+}
+
+/* The integrity flags of an identified fix: its own, those held since the last
+ * detection, and the duplicate-identity check. */
+static uint32_t settle_flags(vg_ridasm *a, int32_t i, const vg_identity *id, vg_time now,
+                             vg_vec3 p, uint32_t flags)
+{
+    tx *t = &a->tx[i];
+    flags |= t->pending | check_duplicate(a, i, id, now, p);
+    t->pending = 0;
+    return flags;
+}
+
 /* ---- Building the detection ------------------------------------------------------ */
 
 static const char *const id_type_names[5] = {"none", "serial", "caa", "utm_uuid", "session"};
@@ -318,13 +338,9 @@ static int on_location(vg_ridasm *a, int32_t i, const vg_ridasm_rx *rx,
     vg_identity id;
     memset(&id, 0, sizeof id);
     const id_part *who = rid_identity(a, t, rx->time, &id);
-    if (!who) {
-        t->pending |= flags;
-        a->stats.unidentified++;
-        return 0;
-    }
-    flags |= t->pending | check_duplicate(a, i, &id, rx->time, p);
-    t->pending = 0;
+    if (!who)
+        return hold_unidentified(a, t, flags);
+    flags = settle_flags(a, i, &id, rx->time, p, flags);
 
     detection_init(a, rx, out);
     vg_detection *d = &out->u.detection;
@@ -524,13 +540,9 @@ int vg_ridasm_push_frb(vg_ridasm *a, const vg_ridasm_rx *rx, const vg_frb *f, vg
         memcpy(id.id, f->fr_id, sizeof f->fr_id);
     else if (f->present & VG_FRB_HAS(VG_FRB_T_ANSI_ID))
         memcpy(id.id, f->ansi_id, sizeof f->ansi_id);
-    else {
-        t->pending |= flags;
-        a->stats.unidentified++;
-        return 0;
-    }
-    flags |= t->pending | check_duplicate(a, i, &id, rx->time, p);
-    t->pending = 0;
+    else
+        return hold_unidentified(a, t, flags);
+    flags = settle_flags(a, i, &id, rx->time, p, flags);
 
     detection_init(a, rx, out);
     vg_detection *d = &out->u.detection;
