@@ -70,11 +70,6 @@ static double amsl_to_wgs84(const vg_engine *e, double alt, vg_alt_ref ref)
 
 static void output(void *userdata, const vg_event *ev);
 
-static void threat_output(void *userdata, const vg_event *ev)
-{
-    output(userdata, ev);
-}
-
 static void emit(vg_engine *e)
 {
     output(e, &e->out);
@@ -172,7 +167,7 @@ static int on_sensor(vg_engine *e, const vg_event *ev, vg_error *err)
         emit_sensor_status(e, ev->time, s, s->up ? "reported up" : "reported down");
         /* Blind sensors must not look like a clear sky. */
         if (vg_threat_sensor_status(e->threat, s->id, s->up, ev->time, &e->postures,
-                                    threat_output, e, err) < 0)
+                                    output, e, err) < 0)
             vg_logf(&e->log, VG_LOG_WARN, "%s", err->msg);
     }
     return 0;
@@ -246,11 +241,6 @@ static void output(void *userdata, const vg_event *ev)
     }
 }
 
-static void tracker_output(void *userdata, const vg_event *ev)
-{
-    output(userdata, ev);
-}
-
 static void flush_scan(vg_engine *e)
 {
     if (e->scan_n == 0)
@@ -261,7 +251,7 @@ static void flush_scan(vg_engine *e)
     e->st.scans++;
     /* The scan's size is bounded by max_scan when it is gathered, so the tracker
      * cannot refuse it; a failure here would be a bug, counted rather than lost. */
-    if (vg_tracker_scan(e->tracker, e->scan_time, e->scan, n, tracker_output, e, &err) < 0) {
+    if (vg_tracker_scan(e->tracker, e->scan_time, e->scan, n, output, e, &err) < 0) {
         e->st.rejected += (uint64_t)n;
         vg_logf(&e->log, VG_LOG_ERROR, "%s", err.msg);
     }
@@ -275,7 +265,7 @@ static void maintain(vg_engine *e, vg_time t, bool tick)
         return;
     flush_scan(e);
     e->maintained = second;
-    vg_tracker_maintain(e->tracker, t, tracker_output, e);
+    vg_tracker_maintain(e->tracker, t, output, e);
     vg_threat_tick(e->threat, t, output, e);
 }
 
@@ -455,7 +445,7 @@ static int on_command(vg_engine *e, const vg_event *ev, vg_error *err)
                                      (int)(sizeof e->posture_out / sizeof e->posture_out[0]),
                                      &n, err);
         for (int i = 0; i < n; i++)
-            tracker_output(e, &e->posture_out[i]);
+            output(e, &e->posture_out[i]);
         return rc;
     }
     if (vg_threat_handles(c->kind))
