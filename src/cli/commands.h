@@ -9,5 +9,10 @@ enum { VG_EXIT_OK = 0, VG_EXIT_FAIL = 1, VG_EXIT_USAGE = 2 };
 int vg_cmd_replay(int argc, char **argv);
 int vg_cmd_decode(int argc, char **argv);
 int vg_cmd_zones(int argc, char **argv);
+int vg_cmd_simulate(int argc, char **argv);
+int vg_cmd_patrol(int argc, char **argv);
+int vg_cmd_serve(int argc, char **argv);
+int vg_cmd_user(int argc, char **argv);
+int vg_cmd_audit(int argc, char **argv);
 
 #endif

@@ -18,6 +18,17 @@ static const command commands[] = {
     {"replay", vg_cmd_replay, "run the engine over recorded input events"},
     {"decode", vg_cmd_decode, "decode Remote ID messages from a capture (pcap or live)"},
     {"zones", vg_cmd_zones, "check points against zones (ED-269, GeoJSON), export them"},
+#ifdef VG_HAVE_CMD_SIMULATE
+    {"simulate", vg_cmd_simulate, "write sensor traffic and ground truth from a scenario"},
+#endif
+#ifdef VG_HAVE_CMD_PATROL
+    {"patrol", vg_cmd_patrol, "patrol plans for a sector's units and sites"},
+#endif
+#ifdef VG_HAVE_CMD_SERVE
+    {"serve", vg_cmd_serve, "run the daemon: sensor inputs, engine, HTTP API, web map"},
+    {"user", vg_cmd_user, "manage the daemon's users (add, passwd, list)"},
+    {"audit", vg_cmd_audit, "verify the audit log's hash chain"},
+#endif
 };
 
 static void usage(FILE *out)
