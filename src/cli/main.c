@@ -26,6 +26,8 @@ static const command commands[] = {
 #endif
 #ifdef VG_HAVE_CMD_SERVE
     {"serve", vg_cmd_serve, "run the daemon: sensor inputs, engine, HTTP API, web map"},
+#endif
+#ifdef VG_HAVE_CMD_USER
     {"user", vg_cmd_user, "manage the daemon's users (add, passwd, list)"},
     {"audit", vg_cmd_audit, "verify the audit log's hash chain"},
 #endif
