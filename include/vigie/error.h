@@ -29,6 +29,10 @@ enum {
     VG_ENOTFOUND = -12,  /* a referenced object does not exist */
     VG_EFULL = -13,      /* a fixed-capacity structure is full */
     VG_EORDER = -14,     /* an event arrives too far out of time order */
+    VG_EAUTH = -15,      /* credentials or session not valid */
+    VG_EDENIED = -16,    /* authenticated, but the role does not allow it */
+    VG_ELIMIT = -17,     /* too many attempts: try again later */
+    VG_ECORRUPT = -18,   /* stored data fails its integrity check */
 };
 
 #define VG_ERROR_MSG_MAX 256

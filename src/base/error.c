@@ -67,6 +67,10 @@ const char *vg_strerror(int code)
     case VG_ENOTFOUND: return "not found";
     case VG_EFULL: return "capacity exhausted";
     case VG_EORDER: return "out of time order";
+    case VG_EAUTH: return "not authenticated";
+    case VG_EDENIED: return "not permitted";
+    case VG_ELIMIT: return "too many attempts";
+    case VG_ECORRUPT: return "integrity check failed";
     default: return "unknown error";
     }
 }
