@@ -1,0 +1,19 @@
+# store and auth — the daemon's SQLite store and its security layer.
+if(TARGET vigiestore)
+  foreach(t test_store test_auth)
+    vg_unit_test(${t})
+    target_link_libraries(${t} PRIVATE vigiestore)
+    target_compile_definitions(${t} PRIVATE _DEFAULT_SOURCE)
+  endforeach()
+  add_executable(store_writer server/store_writer.c)
+  target_compile_options(store_writer PRIVATE ${VG_WARNINGS})
+  target_link_libraries(store_writer PRIVATE vigiestore)
+  add_test(NAME cli_store_kill9
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/store_kill9.sh $<TARGET_FILE:vigie>
+                   $<TARGET_FILE:store_writer>)
+  set_tests_properties(cli_store_kill9 PROPERTIES
+    ENVIRONMENT "VG_SOURCE_DIR=${PROJECT_SOURCE_DIR}" TIMEOUT 120)
+  vg_cli_test(store_cli)
+  vg_fuzz_corpus_test(auth)
+  target_link_libraries(fuzz_replay_auth PRIVATE vigiestore)
+endif()
