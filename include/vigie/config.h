@@ -53,6 +53,23 @@ typedef struct vg_threat_files {
     char coverage[256];         /* which sensors observe which zone */
 } vg_threat_files;
 
+/* [server] — the daemon (vigie serve); ignored by the other commands. */
+typedef struct vg_server_config {
+    char listen[64];            /* address of the HTTP API, default 127.0.0.1 */
+    int port;                   /* default 8080; 0 = any free port (printed) */
+    char tls_cert[256];         /* PEM files; both or neither: HTTPS when set */
+    char tls_key[256];
+    char database[256];         /* SQLite store; default vigie.db beside the config */
+    char web_root[256];         /* the web UI's files; "" = no UI */
+    char basemap[256];          /* GeoJSON outline served at /api/v1/basemap */
+    char tile_url[256];         /* map tiles for the UI; "" = none */
+    int session_ttl_s;          /* default 8 h */
+    int max_body;               /* bytes of a request body, default 1 MiB */
+    int udp_port;               /* JSON Lines over UDP on listen; 0 = off */
+    int tcp_port;               /* JSON Lines over TCP on listen; 0 = off */
+    int queue;                  /* input events waiting for the engine */
+} vg_server_config;
+
 typedef struct vg_config {
     vg_site_config site;
     vg_zones_config zones;
@@ -60,6 +77,7 @@ typedef struct vg_config {
     vg_engine_config engine;
     vg_tracker_config tracker;
     vg_log_config log;
+    vg_server_config server;
 } vg_config;
 
 /* Fill cfg with the documented defaults. */

@@ -67,6 +67,19 @@ static const key_def keys[] = {
     {"tracker", "grid_cell_m", K_DOUBLE, OFF(tracker.grid_cell_m), 0, 0.01, 1e5},
     {"tracker", "search_radius_m", K_DOUBLE, OFF(tracker.search_radius_m), 0, 0.01, 1e6},
     {"tracker", "bearing_range_m", K_DOUBLE, OFF(tracker.bearing_range_m), 0, 1, 1e6},
+    {"server", "listen", K_STRING, OFF(server.listen), sizeof(((vg_config *)0)->server.listen), 0, 0},
+    {"server", "port", K_INT, OFF(server.port), 0, 0, 65535},
+    {"server", "tls_cert", K_STRING, OFF(server.tls_cert), sizeof(((vg_config *)0)->server.tls_cert), 0, 0},
+    {"server", "tls_key", K_STRING, OFF(server.tls_key), sizeof(((vg_config *)0)->server.tls_key), 0, 0},
+    {"server", "database", K_STRING, OFF(server.database), sizeof(((vg_config *)0)->server.database), 0, 0},
+    {"server", "web_root", K_STRING, OFF(server.web_root), sizeof(((vg_config *)0)->server.web_root), 0, 0},
+    {"server", "basemap", K_STRING, OFF(server.basemap), sizeof(((vg_config *)0)->server.basemap), 0, 0},
+    {"server", "tile_url", K_STRING, OFF(server.tile_url), sizeof(((vg_config *)0)->server.tile_url), 0, 0},
+    {"server", "session_ttl_s", K_INT, OFF(server.session_ttl_s), 0, 60, 604800},
+    {"server", "max_body", K_INT, OFF(server.max_body), 0, 1024, 67108864},
+    {"server", "udp_port", K_INT, OFF(server.udp_port), 0, 0, 65535},
+    {"server", "tcp_port", K_INT, OFF(server.tcp_port), 0, 0, 65535},
+    {"server", "queue", K_INT, OFF(server.queue), 0, 16, 1048576},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -81,6 +94,11 @@ void vg_config_defaults(vg_config *cfg)
     cfg->engine.max_sensors = 1024;
     cfg->log.level = VG_LOG_INFO;
     vg_tracker_config_defaults(&cfg->tracker);
+    snprintf(cfg->server.listen, sizeof cfg->server.listen, "127.0.0.1");
+    cfg->server.port = 8080;
+    cfg->server.session_ttl_s = 8 * 3600;
+    cfg->server.max_body = 1 << 20;
+    cfg->server.queue = 16384;
 }
 
 typedef struct parse_ctx {
