@@ -51,6 +51,14 @@ void vg_path_beside(const char *config_path, const char *path, char *out, size_t
 /* A logger sink writing "vigie: level: message" lines to stderr. */
 void vg_log_to_stderr(void *userdata, int level, const char *msg);
 
+/* Load the data files cfg names (zones, protected assets, whitelist, sensor coverage;
+ * paths relative to config_path) into engine, logging each one loaded. */
+struct vg_engine;
+struct vg_logger;
+int vg_engine_load_site_data(struct vg_engine *engine, const struct vg_config *cfg,
+                             const char *config_path, const struct vg_logger *log,
+                             vg_error *err);
+
 #ifdef __cplusplus
 }
 #endif

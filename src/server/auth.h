@@ -81,13 +81,13 @@ bool vg_auth_role_allows(vg_role role, vg_action a);
 /* Login rate limiting: at most max_failures failed logins per key (a user name, a
  * client address) within window_s seconds; a success clears the key. Fixed memory
  * (slots keys, the oldest forgotten first). Not thread-safe: callers lock. */
-typedef struct vg_ratelimit vg_ratelimit;
-int vg_ratelimit_create(int slots, int max_failures, int64_t window_s, vg_ratelimit **out,
+typedef struct vg_loginlimit vg_loginlimit;
+int vg_loginlimit_create(int slots, int max_failures, int64_t window_s, vg_loginlimit **out,
                         vg_error *err);
-void vg_ratelimit_destroy(vg_ratelimit *r);
-bool vg_ratelimit_allowed(vg_ratelimit *r, const char *key, vg_time now);
-void vg_ratelimit_failure(vg_ratelimit *r, const char *key, vg_time now);
-void vg_ratelimit_success(vg_ratelimit *r, const char *key);
+void vg_loginlimit_destroy(vg_loginlimit *r);
+bool vg_loginlimit_allowed(vg_loginlimit *r, const char *key, vg_time now);
+void vg_loginlimit_failure(vg_loginlimit *r, const char *key, vg_time now);
+void vg_loginlimit_success(vg_loginlimit *r, const char *key);
 
 /* Parse a Cookie header for vigie_session, or an Authorization header "Bearer <hex>":
  * copies the 64-hex token into out. VG_ENOTFOUND when absent, VG_EINVAL when

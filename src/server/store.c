@@ -416,7 +416,8 @@ int vg_store_alerts_query(vg_store *s, const vg_alert_filter *f, vg_store_alert_
     return rc;
 }
 
-int vg_store_action_commit(vg_store *s, vg_time time, const char *user, const char *action,
+int vg_store_action_commit(vg_store *s, vg_time time, vg_time audit_time, const char *user,
+                           const char *action,
                            const char *detail_json, const char *journal_line, size_t len,
                            int64_t *journal_seq, int64_t *audit_seq, vg_error *err)
 {
@@ -430,7 +431,8 @@ int vg_store_action_commit(vg_store *s, vg_time time, const char *user, const ch
         if (journal_line)
             rc = journal_insert(s, time, journal_line, len, journal_seq, err);
         if (rc == 0)
-            rc = vg_store_audit_append_locked(s, time, user, action, detail_json, audit_seq, err);
+            rc = vg_store_audit_append_locked(s, audit_time, user, action, detail_json, audit_seq,
+                                              err);
         if (rc == 0)
             rc = vg_store_exec(s, "COMMIT", err);
         if (rc)

@@ -8,7 +8,7 @@ add_library(vigiestore STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/server/store.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/store_audit.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/auth.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/server/auth_ratelimit.c)
+  ${CMAKE_CURRENT_SOURCE_DIR}/server/auth_loginlimit.c)
 target_include_directories(vigiestore PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_compile_definitions(vigiestore PRIVATE _DEFAULT_SOURCE)
 target_compile_options(vigiestore PRIVATE ${VG_STRICT_WARNINGS})

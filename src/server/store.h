@@ -89,9 +89,11 @@ int vg_store_audit_append(vg_store *s, vg_time time, const char *user, const cha
                           const char *detail_json, int64_t *seq, vg_error *err);
 
 /* An operator action, durably, in one transaction: the input line (the command event
- * the engine will receive, may be NULL) goes to the journal and the entry to the audit
- * log. When this returns 0 the action survives kill -9 and power loss. */
-int vg_store_action_commit(vg_store *s, vg_time time, const char *user, const char *action,
+ * the engine received, may be NULL) goes to the journal with its event time, and the
+ * entry to the audit log with the wall-clock time of the decision. When this returns
+ * 0 the action survives kill -9 and power loss. */
+int vg_store_action_commit(vg_store *s, vg_time time, vg_time audit_time, const char *user,
+                           const char *action,
                            const char *detail_json, const char *journal_line, size_t len,
                            int64_t *journal_seq, int64_t *audit_seq, vg_error *err);
 

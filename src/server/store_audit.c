@@ -154,7 +154,8 @@ int vg_store_audit_append_locked(vg_store *s, vg_time time, const char *user,
 int vg_store_audit_append(vg_store *s, vg_time time, const char *user, const char *action,
                           const char *detail_json, int64_t *seq, vg_error *err)
 {
-    return vg_store_action_commit(s, time, user, action, detail_json, NULL, 0, NULL, seq, err);
+    return vg_store_action_commit(s, time, time, user, action, detail_json, NULL, 0, NULL, seq,
+                                  err);
 }
 
 static void row_entry(sqlite3_stmt *st, vg_audit_entry *e)

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
         snprintf(line, sizeof line, "{\"type\":\"command\",\"n\":%ld}", i);
         snprintf(detail, sizeof detail, "{\"n\":%ld}", i);
         int64_t jseq, aseq;
-        if (vg_store_action_commit(s, i, "writer", "alert_ack", detail, line, strlen(line), &jseq,
+        if (vg_store_action_commit(s, i, i, "writer", "alert_ack", detail, line, strlen(line), &jseq,
                                    &aseq, &err) != 0) {
             fprintf(stderr, "store_writer: %s\n", err.msg);
             return 1;

@@ -241,25 +241,25 @@ static void test_action_commit_is_durable_and_audited(void **state)
     vg_error err = {0};
     int64_t jseq = 0, aseq = 0;
     const char *line = "{\"type\":\"command\",\"time\":\"2024-07-26T19:00:00Z\"}";
-    assert_int_equal(vg_store_action_commit(f->s, 5, "alice", "alert_ack", "{\"alert\":1}", line,
+    assert_int_equal(vg_store_action_commit(f->s, 5, 5, "alice", "alert_ack", "{\"alert\":1}", line,
                                             strlen(line), &jseq, &aseq, &err),
                      0);
     assert_int_equal(jseq, 1);
     assert_int_equal(aseq, 1);
     /* A bad detail fails the whole action: neither journal nor audit changes. */
-    assert_int_equal(vg_store_action_commit(f->s, 6, "alice", "alert_ack", "{not json", line,
+    assert_int_equal(vg_store_action_commit(f->s, 6, 6, "alice", "alert_ack", "{not json", line,
                                             strlen(line), &jseq, &aseq, &err),
                      VG_EPARSE);
-    assert_int_equal(vg_store_action_commit(f->s, 6, "alice", "alert_ack", "[1]", line,
+    assert_int_equal(vg_store_action_commit(f->s, 6, 6, "alice", "alert_ack", "[1]", line,
                                             strlen(line), NULL, NULL, &err),
                      VG_ETYPE);
-    assert_int_equal(vg_store_action_commit(f->s, 6, "", "alert_ack", "{}", line, strlen(line),
+    assert_int_equal(vg_store_action_commit(f->s, 6, 6, "", "alert_ack", "{}", line, strlen(line),
                                             NULL, NULL, &err),
                      VG_EINVAL);
-    assert_int_equal(vg_store_action_commit(f->s, 6, "bob\x01", "alert_ack", "{}", line,
+    assert_int_equal(vg_store_action_commit(f->s, 6, 6, "bob\x01", "alert_ack", "{}", line,
                                             strlen(line), NULL, NULL, &err),
                      VG_EINVAL);
-    assert_int_equal(vg_store_action_commit(f->s, 6, "b\xff\xfe", "alert_ack", "{}", line,
+    assert_int_equal(vg_store_action_commit(f->s, 6, 6, "b\xff\xfe", "alert_ack", "{}", line,
                                             strlen(line), NULL, NULL, &err),
                      VG_EINVAL);
     reopen(f);

@@ -1,4 +1,4 @@
-/* server/auth_ratelimit.c — failed-login counting per key (user name, client
+/* server/auth_loginlimit.c — failed-login counting per key (user name, client
  * address) in fixed memory: a small open table, the stalest slot reused when full.
  * Time is passed in, so tests drive it. */
 #include <stdlib.h>
@@ -15,20 +15,20 @@ typedef struct slot {
     vg_time last;
 } slot;
 
-struct vg_ratelimit {
+struct vg_loginlimit {
     slot *slots;
     int n;
     int max_failures;
     int64_t window_us;
 };
 
-int vg_ratelimit_create(int slots, int max_failures, int64_t window_s, vg_ratelimit **out,
+int vg_loginlimit_create(int slots, int max_failures, int64_t window_s, vg_loginlimit **out,
                         vg_error *err)
 {
     *out = NULL;
     if (slots < 1 || slots > 1000000 || max_failures < 1 || window_s < 1 || window_s > 86400)
         return vg_err(err, VG_ERANGE, "rate limit parameters out of range");
-    vg_ratelimit *r = calloc(1, sizeof *r);
+    vg_loginlimit *r = calloc(1, sizeof *r);
     if (!r || !(r->slots = calloc((size_t)slots, sizeof *r->slots))) {
         free(r);
         return vg_err(err, VG_ENOMEM, "out of memory for the login rate limiter");
@@ -40,7 +40,7 @@ int vg_ratelimit_create(int slots, int max_failures, int64_t window_s, vg_rateli
     return 0;
 }
 
-void vg_ratelimit_destroy(vg_ratelimit *r)
+void vg_loginlimit_destroy(vg_loginlimit *r)
 {
     if (r) {
         free(r->slots);
@@ -50,7 +50,7 @@ void vg_ratelimit_destroy(vg_ratelimit *r)
 
 /* Keys longer than KEY_MAX-1 are cut: a long user name still counts against the
  * same slot as any other name with the same prefix, which only makes it stricter. */
-static slot *find(vg_ratelimit *r, const char *key, bool create, vg_time now)
+static slot *find(vg_loginlimit *r, const char *key, bool create, vg_time now)
 {
     slot *stalest = NULL;
     for (int i = 0; i < r->n; i++) {
@@ -68,7 +68,7 @@ static slot *find(vg_ratelimit *r, const char *key, bool create, vg_time now)
     return stalest;
 }
 
-bool vg_ratelimit_allowed(vg_ratelimit *r, const char *key, vg_time now)
+bool vg_loginlimit_allowed(vg_loginlimit *r, const char *key, vg_time now)
 {
     slot *s = find(r, key, false, now);
     if (!s)
@@ -80,7 +80,7 @@ bool vg_ratelimit_allowed(vg_ratelimit *r, const char *key, vg_time now)
     return s->failures < r->max_failures;
 }
 
-void vg_ratelimit_failure(vg_ratelimit *r, const char *key, vg_time now)
+void vg_loginlimit_failure(vg_loginlimit *r, const char *key, vg_time now)
 {
     slot *s = find(r, key, true, now);
     if (now - s->first >= r->window_us) {
@@ -91,7 +91,7 @@ void vg_ratelimit_failure(vg_ratelimit *r, const char *key, vg_time now)
     s->last = now;
 }
 
-void vg_ratelimit_success(vg_ratelimit *r, const char *key)
+void vg_loginlimit_success(vg_loginlimit *r, const char *key)
 {
     slot *s = find(r, key, false, 0);
     if (s)
