@@ -18,6 +18,8 @@ PACKAGES=(
   libprotobuf-c-dev protobuf-c-compiler libnats-dev nats-server
   # capture dissection, browser tests, benchmarks
   tshark chromium chromium-driver hyperfine valgrind
+  # HTTP API tests (a real client over loopback)
+  curl jq
   # the web UI's toolchain (npm comes with Debian's nodejs or NodeSource's)
   nodejs
 )

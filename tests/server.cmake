@@ -17,3 +17,11 @@ if(TARGET vigiestore)
   vg_fuzz_corpus_test(auth)
   target_link_libraries(fuzz_replay_auth PRIVATE vigiestore)
 endif()
+
+# daemon and HTTP API — a real `vigie serve` on loopback.
+if(TARGET vigieserver)
+  vg_cli_test(server_api)
+  set_tests_properties(cli_server_api PROPERTIES TIMEOUT 180)
+  vg_fuzz_corpus_test(api)
+  target_link_libraries(fuzz_replay_api PRIVATE vigieserver)
+endif()
