@@ -167,7 +167,7 @@ int vg_server_engine_setup(vg_server *s, vg_error *err)
     if (zl && zl->n) {
         char *geojson = NULL;
         size_t len;
-        if (vg_zone_export_geojson(zl->zones, zl->n, false, &geojson, &len, err) < 0)
+        if (vg_zone_export_geojson(zl->zones, zl->n, true, &geojson, &len, err) < 0)
             return vg_err_prefix(err, "exporting zones: ");
         vg_picture_set_zones(&s->pic, geojson);
     }

@@ -194,28 +194,28 @@ static void test_role_table(void **state)
 static void test_rate_limit(void **state)
 {
     (void)state;
-    vg_ratelimit *r;
+    vg_loginlimit *r;
     vg_error err = {0};
-    assert_int_equal(vg_ratelimit_create(4, 3, 60, &r, &err), 0);
+    assert_int_equal(vg_loginlimit_create(4, 3, 60, &r, &err), 0);
     const vg_time s = 1000000;
     for (int i = 0; i < 3; i++) {
-        assert_true(vg_ratelimit_allowed(r, "alice", T0 + i * s));
-        vg_ratelimit_failure(r, "alice", T0 + i * s);
+        assert_true(vg_loginlimit_allowed(r, "alice", T0 + i * s));
+        vg_loginlimit_failure(r, "alice", T0 + i * s);
     }
-    assert_false(vg_ratelimit_allowed(r, "alice", T0 + 10 * s));
-    assert_true(vg_ratelimit_allowed(r, "bob", T0 + 10 * s));
-    assert_true(vg_ratelimit_allowed(r, "alice", T0 + 61 * s)); /* window over */
-    vg_ratelimit_failure(r, "alice", T0 + 62 * s);
-    vg_ratelimit_success(r, "alice");
-    assert_true(vg_ratelimit_allowed(r, "alice", T0 + 63 * s));
+    assert_false(vg_loginlimit_allowed(r, "alice", T0 + 10 * s));
+    assert_true(vg_loginlimit_allowed(r, "bob", T0 + 10 * s));
+    assert_true(vg_loginlimit_allowed(r, "alice", T0 + 61 * s)); /* window over */
+    vg_loginlimit_failure(r, "alice", T0 + 62 * s);
+    vg_loginlimit_success(r, "alice");
+    assert_true(vg_loginlimit_allowed(r, "alice", T0 + 63 * s));
     /* More keys than slots: the stalest is forgotten, nothing breaks. */
     char key[16];
     for (int i = 0; i < 20; i++) {
         snprintf(key, sizeof key, "k%d", i);
-        vg_ratelimit_failure(r, key, T0 + (100 + i) * s);
+        vg_loginlimit_failure(r, key, T0 + (100 + i) * s);
     }
-    vg_ratelimit_destroy(r);
-    assert_int_equal(vg_ratelimit_create(0, 3, 60, &r, &err), VG_ERANGE);
+    vg_loginlimit_destroy(r);
+    assert_int_equal(vg_loginlimit_create(0, 3, 60, &r, &err), VG_ERANGE);
 }
 
 static void test_tokens_from_headers(void **state)
