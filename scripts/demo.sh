@@ -1,11 +1,36 @@
 #!/usr/bin/env bash
-# scripts/demo.sh VIGIE — the demo. Until the Seine simulator lands, it replays the
-# bundled Seine sample (scenarios/demo/seine-mini.jsonl) through the engine and
-# prints what the engine outputs.
+# scripts/demo.sh VIGIE — the demo: the Seine, 26 July 2024.
+#
+# First the engine replays the bundled Seine sample (scenarios/demo/seine-mini.jsonl)
+# and prints its outputs and summary; then `vigie serve` replays the same sample in
+# real time with the web map at http://127.0.0.1:$DEMO_PORT/ (default 8080), with a
+# fresh store and three demo users, until Ctrl-C. DEMO_SPEED sets the replay speed
+# (default 1); DEMO_EXIT=1 stops the daemon once the replay is done (used by tests).
 set -euo pipefail
 vigie=$1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-input="$root/scenarios/demo/seine-mini.jsonl"
+demo=$root/scenarios/demo
+input=$demo/seine-mini.jsonl
+port=${DEMO_PORT:-8080}
+speed=${DEMO_SPEED:-1}
 echo "demo: replaying ${input#$root/} (Seine, 26 July 2024) through the engine"
 echo "demo: $("$vigie" --version)"
-"$vigie" replay --config "$root/scenarios/demo/seine.conf" "$input"
+"$vigie" replay --config "$demo/seine.conf" "$input"
+
+state=$(mktemp -d "${TMPDIR:-/tmp}/vigie-demo.XXXXXX")
+trap 'rm -rf "$state"' EXIT
+db=$state/vigie.db
+for user in "operator operator" "commander commander" "viewer viewer"; do
+  set -- $user
+  echo "demo-$1" | "$vigie" user add "$1" --role "$2" --db "$db" 2>/dev/null
+done
+extra=()
+[[ ${DEMO_EXIT:-0} == 1 ]] && extra=(--exit-after-replay)
+cat <<MSG
+
+demo: the operations map: http://127.0.0.1:$port/
+demo: sign in as operator / demo-operator, commander / demo-commander or viewer / demo-viewer
+demo: the Seine sample replays at ${speed}x; Ctrl-C stops the daemon
+MSG
+"$vigie" serve -c "$demo/seine.conf" --db "$db" --port "$port" --replay "$input" \
+  --speed "$speed" "${extra[@]}"

@@ -125,9 +125,10 @@ static void replay_step(uv_timer_t *t);
 
 static void replay_done(vg_inputs *in)
 {
-    vg_server *s = in->server;
-    vg_logf(&s->log, VG_LOG_INFO, "replay: %s done (%llu events, %llu malformed)", in->replay_path,
-            (unsigned long long)in->replay_events, (unsigned long long)in->replay_malformed);
+    /* A status line for whoever started the replay, whatever the log level. */
+    fprintf(stderr, "vigie serve: replay: %s done (%llu events, %llu malformed)\n",
+            in->replay_path, (unsigned long long)in->replay_events,
+            (unsigned long long)in->replay_malformed);
     in->replay_finished = true;
     if (in->exit_after_replay)
         uv_stop(in->loop);
