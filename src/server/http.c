@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server/api_parse.h"
@@ -548,7 +549,13 @@ typedef struct stream_ctx {
     vg_server *s;
     uint64_t after;
     bool greeted;
+    bool sent_data;       /* the last call sent events: pause before the next */
 } stream_ctx;
+
+/* A client that just got events waits this long before taking more, so that under
+ * load each wake-up and socket write carries many events instead of one: 20 clients
+ * at 50 000 events/s would otherwise mean a million wake-ups a second. */
+enum { SSE_COALESCE_US = 5000 };
 
 static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -558,8 +565,13 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
         st->greeted = true;
         return snprintf(buf, max, "retry: 2000\n\n");
     }
+    if (st->sent_data) {
+        struct timespec pause = {0, SSE_COALESCE_US * 1000L};
+        nanosleep(&pause, NULL);
+    }
     bool reset = false;
     long n = vg_picture_stream_read(&st->s->pic, &st->after, buf, max, SSE_KEEPALIVE_MS, &reset);
+    st->sent_data = n > 0;
     if (n < 0)
         return MHD_CONTENT_READER_END_OF_STREAM;
     if (reset)

@@ -49,7 +49,7 @@ void vg_picture_free(vg_picture *p)
     free(p->posture_line);
     free(p->zones_geojson);
     for (size_t i = 0; i < p->ring_cap && p->ring; i++)
-        free(p->ring[i].line);
+        free(p->ring[i].msg);
     free(p->ring);
     pthread_rwlock_destroy(&p->lock);
     pthread_mutex_destroy(&p->stream_lock);
@@ -199,19 +199,27 @@ static vg_pic_sensor *sensor_get(vg_picture *p, const char *id, bool create)
 
 /* ---- engine thread --------------------------------------------------------------- */
 
+/* The SSE message is written once here, outside the lock; readers only copy it. The
+ * sequence number is known before the lock is taken because only the engine thread
+ * appends. */
 static int stream_append(vg_picture *p, const vg_event *ev, const char *line, size_t len)
 {
-    char *copy = dup_line(line, len);
-    if (!copy)
+    const char *type = vg_event_type_name(ev->type);
+    size_t cap = len + strlen(type) + 48;
+    char *msg = malloc(cap);
+    if (!msg)
         return VG_ENOMEM;
+    int n = snprintf(msg, cap, "id: %llu\nevent: %s\ndata: %.*s\n\n",
+                     (unsigned long long)p->next_seq, type, (int)len, line);
     pthread_mutex_lock(&p->stream_lock);
     vg_stream_item *it = &p->ring[p->next_seq % p->ring_cap];
-    free(it->line);
-    it->line = copy;
+    char *old = it->msg;
+    it->msg = msg;
+    it->len = (size_t)n;
     it->seq = p->next_seq++;
-    it->type = ev->type;
     pthread_cond_broadcast(&p->stream_cond);
     pthread_mutex_unlock(&p->stream_lock);
+    free(old);
     return 0;
 }
 
@@ -469,9 +477,10 @@ size_t vg_picture_track_count(vg_picture *p)
 
 static int put_message(const vg_stream_item *it, char *buf, size_t cap)
 {
-    int n = snprintf(buf, cap, "id: %llu\nevent: %s\ndata: %s\n\n", (unsigned long long)it->seq,
-                     vg_event_type_name(it->type), it->line);
-    return (n < 0 || (size_t)n >= cap) ? -1 : n;
+    if (it->len > cap)
+        return -1;
+    memcpy(buf, it->msg, it->len);
+    return (int)it->len;
 }
 
 long vg_picture_stream_read(vg_picture *p, uint64_t *after, char *buf, size_t cap, int wait_ms,

@@ -45,8 +45,8 @@ typedef struct vg_pic_sensor {
 
 typedef struct vg_stream_item {
     uint64_t seq;
-    vg_event_type type;
-    char *line;                  /* owned */
+    char *msg;                   /* the whole SSE message "id/event/data", owned */
+    size_t len;
 } vg_stream_item;
 
 typedef struct vg_picture {

@@ -149,7 +149,9 @@ int vg_store_open(const char *path, vg_store **out, vg_error *err)
     if ((rc = vg_store_exec(s, "PRAGMA journal_mode=WAL", err)) != 0 ||
         (rc = vg_store_exec(s, "PRAGMA synchronous=FULL", err)) != 0 ||
         (rc = vg_store_exec(s, "PRAGMA foreign_keys=ON", err)) != 0 ||
-        (rc = ensure_schema(s, err)) != 0)
+        (rc = ensure_schema(s, err)) != 0 ||
+        (rc = vg_store_prepare(s, "INSERT INTO journal(time, line) VALUES(?, ?)",
+                               &s->journal_insert, err)) != 0)
         goto fail;
     *out = s;
     return 0;
@@ -164,6 +166,7 @@ void vg_store_close(vg_store *s)
         return;
     if (s->in_batch)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(s->journal_insert);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->lock);
     free(s);
@@ -230,17 +233,16 @@ static int journal_insert(vg_store *s, vg_time time, const char *line, size_t le
 {
     if (len > VG_LINE_MAX)
         return vg_err(err, VG_ETOOBIG, "journal line of %zu bytes (limit %d)", len, VG_LINE_MAX);
-    sqlite3_stmt *st;
-    int rc = vg_store_prepare(s, "INSERT INTO journal(time, line) VALUES(?, ?)", &st, err);
-    if (rc)
-        return rc;
+    sqlite3_stmt *st = s->journal_insert;
+    int rc = 0;
     sqlite3_bind_int64(st, 1, time);
-    sqlite3_bind_text(st, 2, line, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, line, (int)len, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = vg_store_sql_err(s, err, "appending to the journal");
     else if (seq)
         *seq = sqlite3_last_insert_rowid(s->db);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return rc;
 }
 

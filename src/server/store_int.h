@@ -12,6 +12,7 @@ struct vg_store {
     sqlite3 *db;
     pthread_mutex_t lock;
     bool in_batch;              /* between vg_store_begin and commit/rollback */
+    sqlite3_stmt *journal_insert; /* prepared once: appends are the hot path */
     char path[512];
 };
 
