@@ -68,6 +68,8 @@ typedef struct vg_server_config {
     int udp_port;               /* JSON Lines over UDP on listen; 0 = off */
     int tcp_port;               /* JSON Lines over TCP on listen; 0 = off */
     int queue;                  /* input events waiting for the engine */
+    char pcap[256];             /* Remote ID capture: a pcap file, or "live:IFACE"; "" = none */
+    char pcap_sensor[VG_ID_MAX]; /* the receiver's sensor id for those detections */
 } vg_server_config;
 
 typedef struct vg_config {

@@ -80,6 +80,9 @@ static const key_def keys[] = {
     {"server", "udp_port", K_INT, OFF(server.udp_port), 0, 0, 65535},
     {"server", "tcp_port", K_INT, OFF(server.tcp_port), 0, 0, 65535},
     {"server", "queue", K_INT, OFF(server.queue), 0, 16, 1048576},
+    {"server", "pcap", K_STRING, OFF(server.pcap), sizeof(((vg_config *)0)->server.pcap), 0, 0},
+    {"server", "pcap_sensor", K_STRING, OFF(server.pcap_sensor),
+     sizeof(((vg_config *)0)->server.pcap_sensor), 0, 0},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -99,6 +102,7 @@ void vg_config_defaults(vg_config *cfg)
     cfg->server.session_ttl_s = 8 * 3600;
     cfg->server.max_body = 1 << 20;
     cfg->server.queue = 16384;
+    snprintf(cfg->server.pcap_sensor, sizeof cfg->server.pcap_sensor, "remoteid");
 }
 
 typedef struct parse_ctx {
