@@ -25,3 +25,10 @@ if(TARGET vigieserver)
   vg_fuzz_corpus_test(api)
   target_link_libraries(fuzz_replay_api PRIVATE vigieserver)
 endif()
+if(TARGET vigieserver AND TARGET make_rid_pcap)
+  add_test(NAME cli_server_pcap
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/server_pcap.sh $<TARGET_FILE:vigie>
+                   $<TARGET_FILE:make_rid_pcap>)
+  set_tests_properties(cli_server_pcap PROPERTIES
+    ENVIRONMENT "VG_SOURCE_DIR=${PROJECT_SOURCE_DIR}" TIMEOUT 120)
+endif()

@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "server/inputs.h"
+#include "server/pcap_input.h"
 #include "server/server.h"
 #include "vigie/io.h"
 
@@ -170,6 +171,7 @@ static int serve(vg_server *s, const serve_opts *o)
     }
     g_loop = &loop;
     bool http = false;
+    vg_pcap_input pcap = {0};
     if (vg_store_open(s->cfg.server.database, &s->store, &err) < 0 ||
         vg_server_engine_setup(s, &err) < 0 || vg_server_restore(s, &err) < 0 ||
         vg_server_engine_start(s, &err) < 0) {
@@ -185,6 +187,10 @@ static int serve(vg_server *s, const serve_opts *o)
     in->speed = o->speed;
     in->exit_after_replay = o->exit_after_replay;
     if (vg_inputs_start(in, &loop, s, &err) < 0) {
+        fprintf(stderr, "vigie serve: %s\n", err.msg);
+        goto done;
+    }
+    if (s->cfg.server.pcap[0] && vg_pcap_input_start(&pcap, s, o->speed, &err) < 0) {
         fprintf(stderr, "vigie serve: %s\n", err.msg);
         goto done;
     }
@@ -212,6 +218,7 @@ done:
     uv_walk(&loop, close_walk, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
     uv_loop_close(&loop);
+    vg_pcap_input_stop(&pcap);
     vg_server_engine_stop(s); /* drains the queue first */
     if (http)
         vg_http_stop(s);

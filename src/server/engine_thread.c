@@ -35,7 +35,7 @@ vg_time vg_wall_clock_us(void)
 
 const char *vg_source_name(vg_source s)
 {
-    static const char *const names[VG_SRC_COUNT] = {"udp", "tcp", "replay", "http"};
+    static const char *const names[VG_SRC_COUNT] = {"udp", "tcp", "replay", "http", "pcap"};
     return (s >= 0 && s < VG_SRC_COUNT) ? names[s] : "unknown";
 }
 

@@ -6,6 +6,7 @@ add_library(vigieserver STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/server/picture.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/engine_thread.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/inputs.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/server/pcap_input.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/api_parse.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/http.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/metrics.c)

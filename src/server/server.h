@@ -25,6 +25,7 @@ typedef enum vg_source {
     VG_SRC_TCP,
     VG_SRC_REPLAY,
     VG_SRC_HTTP,
+    VG_SRC_PCAP,
     VG_SRC_COUNT
 } vg_source;
 
