@@ -19,7 +19,7 @@ PACKAGES=(
   # capture dissection, browser tests, benchmarks
   tshark chromium chromium-driver hyperfine valgrind
   # HTTP API tests (a real client over loopback)
-  curl jq
+  curl jq openssl
   # the web UI's toolchain (npm comes with Debian's nodejs or NodeSource's)
   nodejs
 )

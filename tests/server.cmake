@@ -32,3 +32,6 @@ if(TARGET vigieserver AND TARGET make_rid_pcap)
   set_tests_properties(cli_server_pcap PROPERTIES
     ENVIRONMENT "VG_SOURCE_DIR=${PROJECT_SOURCE_DIR}" TIMEOUT 120)
 endif()
+if(TARGET vigieserver)
+  vg_cli_test(server_tls)
+endif()
