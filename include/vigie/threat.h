@@ -228,6 +228,19 @@ int vg_threat_command(vg_threat *th, const vg_command *cmd, vg_time t,
  * after it was closed). Valid until the next call that changes the module. */
 const vg_alert *vg_threat_alert(const vg_threat *th, uint64_t id);
 
+/* The whitelist as it stands (entries in the order they were added), for displays. */
+typedef struct vg_whitelist_entry {
+    bool is_operator;            /* id is an operator id, else a UAS id */
+    char id[VG_ID_MAX];
+    char zone[VG_ID_MAX];        /* "" = anywhere */
+    vg_time start, end;          /* VG_TIME_MIN / VG_TIME_MAX when open */
+    char purpose[VG_TEXT_MAX];
+} vg_whitelist_entry;
+
+int vg_threat_whitelist_count(const vg_threat *th);
+/* Entry i (0 ≤ i < count): 0, or VG_ERANGE. */
+int vg_threat_whitelist_get(const vg_threat *th, int i, vg_whitelist_entry *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,8 @@
 
 #include "server/server.h"
 #include "vigie/io.h"
+#include "vigie/strbuf.h"
+#include "vigie/threat.h"
 #include "vigie/zones.h"
 
 enum { BATCH_MAX = 256, IDLE_WAIT_MS = 50 };
@@ -154,6 +156,53 @@ static void sink(void *userdata, const vg_event *out)
     s->capture[s->ncapture++] = *out;
 }
 
+/* The whitelist as the picture serves it, rebuilt after each change. */
+static void publish_whitelist(vg_server *s)
+{
+    const vg_threat *th = vg_engine_threat(s->engine);
+    int n = th ? vg_threat_whitelist_count(th) : 0;
+    size_t cap = 64 + (size_t)n * (2 * VG_ID_MAX + 2 * VG_TEXT_MAX + 160);
+    char *buf = malloc(cap);
+    if (!buf)
+        return;
+    vg_strbuf sb;
+    vg_strbuf_init(&sb, buf, cap);
+    vg_strbuf_puts(&sb, "{\"whitelist\":[");
+    for (int i = 0; i < n; i++) {
+        vg_whitelist_entry e;
+        if (vg_threat_whitelist_get(th, i, &e) != 0)
+            continue;
+        vg_strbuf_puts(&sb, i ? ",{" : "{");
+        vg_strbuf_puts(&sb, e.is_operator ? "\"operator_id\":" : "\"uas_id\":");
+        vg_strbuf_put_json_string(&sb, e.id);
+        if (e.zone[0]) {
+            vg_strbuf_puts(&sb, ",\"zone\":");
+            vg_strbuf_put_json_string(&sb, e.zone);
+        }
+        char t[48];
+        if (e.start != VG_TIME_MIN) {
+            vg_time_format_rfc3339(e.start, t, sizeof t);
+            vg_strbuf_puts(&sb, ",\"start\":");
+            vg_strbuf_put_json_string(&sb, t);
+        }
+        if (e.end != VG_TIME_MAX) {
+            vg_time_format_rfc3339(e.end, t, sizeof t);
+            vg_strbuf_puts(&sb, ",\"end\":");
+            vg_strbuf_put_json_string(&sb, t);
+        }
+        vg_strbuf_puts(&sb, ",\"purpose\":");
+        vg_strbuf_put_json_string(&sb, e.purpose);
+        vg_strbuf_putc(&sb, '}');
+    }
+    vg_strbuf_puts(&sb, "]}");
+    if (sb.overflow) {
+        free(buf);
+        vg_logf(&s->log, VG_LOG_ERROR, "whitelist too large to publish");
+        return;
+    }
+    vg_picture_set_whitelist(&s->pic, buf);
+}
+
 /* ---- setup and restore ------------------------------------------------------------- */
 
 int vg_server_engine_setup(vg_server *s, vg_error *err)
@@ -171,6 +220,7 @@ int vg_server_engine_setup(vg_server *s, vg_error *err)
             return vg_err_prefix(err, "exporting zones: ");
         vg_picture_set_zones(&s->pic, geojson);
     }
+    publish_whitelist(s);
     return 0;
 }
 
@@ -207,6 +257,7 @@ int vg_server_restore(vg_server *s, vg_error *err)
     int64_t t0 = vg_monotonic_us();
     int rc = vg_store_journal_each(s->store, 0, restore_line, r, err);
     s->restoring = false;
+    publish_whitelist(s);
     if (rc == 0 && r->lines)
         vg_logf(&s->log, VG_LOG_INFO,
                 "restored from the journal: %llu events (%llu refused as before) in %.2f s",
@@ -279,6 +330,8 @@ static void run_action(vg_server *s, vg_qitem *it)
     for (size_t i = 0; i < s->ncapture; i++)
         publish(s, &s->capture[i]);
     s->current_action = NULL;
+    if (strncmp(c->kind, "whitelist_", 10) == 0)
+        publish_whitelist(s);
     finish_action(a, 0, NULL);
 }
 
@@ -304,6 +357,8 @@ static void run_input(vg_server *s, vg_qitem *it)
                 err.msg);
     }
     s->scan_open = it->ev.type == VG_EV_DETECTION;
+    if (it->ev.type == VG_EV_COMMAND && strncmp(it->ev.u.command.kind, "whitelist_", 10) == 0)
+        publish_whitelist(s); /* a recording's whitelist changes (--replay) */
 }
 
 static void *engine_main(void *arg)

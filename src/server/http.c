@@ -768,7 +768,10 @@ static enum MHD_Result route(vg_server *s, struct MHD_Connection *c, const char 
                         "zone import over the API is not built yet: set [zones] file and restart");
         }
     } else if (strcmp(p, "/whitelist") == 0) {
-        if (method_is(r, method, "POST")) {
+        if (strcmp(method, "GET") == 0) {
+            rc = vg_picture_whitelist_json(&s->pic, &doc, &len);
+            reply_doc(r, rc, doc, len, "out of memory");
+        } else if (method_is(r, method, "POST")) {
             char args[VG_JSON_MAX];
             vg_error err = {0};
             if ((rc = vg_api_parse_object(rq->body, rq->len, args, &err)) != 0)

@@ -48,6 +48,7 @@ void vg_picture_free(vg_picture *p)
     free(p->sensors);
     free(p->posture_line);
     free(p->zones_geojson);
+    free(p->whitelist_json);
     for (size_t i = 0; i < p->ring_cap && p->ring; i++)
         free(p->ring[i].msg);
     free(p->ring);
@@ -303,6 +304,14 @@ void vg_picture_set_zones(vg_picture *p, char *geojson_owned)
     pthread_rwlock_unlock(&p->lock);
 }
 
+void vg_picture_set_whitelist(vg_picture *p, char *json_owned)
+{
+    pthread_rwlock_wrlock(&p->lock);
+    free(p->whitelist_json);
+    p->whitelist_json = json_owned;
+    pthread_rwlock_unlock(&p->lock);
+}
+
 /* ---- HTTP threads ------------------------------------------------------------------ */
 
 static int finish(vg_strbuf *sb, char *buf, char **out, size_t *len)
@@ -455,6 +464,21 @@ int vg_picture_zones_json(vg_picture *p, char **out, size_t *len)
     static const char empty[] = "{\"type\":\"FeatureCollection\",\"features\":[]}";
     pthread_rwlock_rdlock(&p->lock);
     const char *src = p->zones_geojson ? p->zones_geojson : empty;
+    size_t n = strlen(src);
+    char *buf = dup_line(src, n);
+    pthread_rwlock_unlock(&p->lock);
+    if (!buf)
+        return VG_ENOMEM;
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int vg_picture_whitelist_json(vg_picture *p, char **out, size_t *len)
+{
+    static const char empty[] = "{\"whitelist\":[]}";
+    pthread_rwlock_rdlock(&p->lock);
+    const char *src = p->whitelist_json ? p->whitelist_json : empty;
     size_t n = strlen(src);
     char *buf = dup_line(src, n);
     pthread_rwlock_unlock(&p->lock);

@@ -61,6 +61,7 @@ typedef struct vg_picture {
     size_t nsensors, capsensors;
     char *posture_line;          /* the latest posture event, or NULL */
     char *zones_geojson;         /* export of the loaded zones, or NULL */
+    char *whitelist_json;        /* {"whitelist":[...]}, or NULL */
     /* the stream ring and its waiters */
     pthread_mutex_t stream_lock;
     pthread_cond_t stream_cond;
@@ -80,6 +81,7 @@ int vg_picture_output(vg_picture *p, const vg_event *ev, const char *line, size_
  * report times), and the engine's time. */
 void vg_picture_input(vg_picture *p, const vg_event *ev);
 void vg_picture_set_zones(vg_picture *p, char *geojson_owned);
+void vg_picture_set_whitelist(vg_picture *p, char *json_owned);
 
 /* HTTP threads: the JSON documents of the API, in a malloc'd string (*out, *len)
  * the caller frees. VG_ENOMEM when memory runs out. */
@@ -89,6 +91,7 @@ int vg_picture_track_json(vg_picture *p, uint64_t id, char **out, size_t *len);
 int vg_picture_sensors_json(vg_picture *p, char **out, size_t *len);
 int vg_picture_posture_json(vg_picture *p, char **out, size_t *len);
 int vg_picture_zones_json(vg_picture *p, char **out, size_t *len);
+int vg_picture_whitelist_json(vg_picture *p, char **out, size_t *len);
 size_t vg_picture_track_count(vg_picture *p);
 
 /* SSE: copy into buf the items after *after (as "id/event/data" messages) that fit,

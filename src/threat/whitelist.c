@@ -195,3 +195,22 @@ bool vg_threat_whitelisted(const vg_threat *th, const char *uas_id, const char *
     }
     return false;
 }
+
+int vg_threat_whitelist_count(const vg_threat *th)
+{
+    return th->nwl;
+}
+
+int vg_threat_whitelist_get(const vg_threat *th, int i, vg_whitelist_entry *out)
+{
+    if (i < 0 || i >= th->nwl)
+        return VG_ERANGE;
+    const th_whitelist_entry *e = &th->wl[i];
+    out->is_operator = e->is_operator;
+    memcpy(out->id, e->id, sizeof out->id);
+    memcpy(out->zone, e->zone, sizeof out->zone);
+    out->start = e->start;
+    out->end = e->end;
+    memcpy(out->purpose, e->purpose, sizeof out->purpose);
+    return 0;
+}

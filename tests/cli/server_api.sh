@@ -157,6 +157,14 @@ expect_http 200 GET "/audit?limit=3" "${cleo[@]}"
 [[ $(jq '.audit | length' "$tmp/body") == 3 ]] || fail "audit: $(cat "$tmp/body")"
 pass
 expect_http 200 GET /posture "${bearer[@]}"
+expect_http 200 POST /whitelist "${cleo[@]}" -d '{"uas_id":"FR-MEDIA-01","purpose":"TV coverage of the boats"}'
+expect_http 200 POST /whitelist "${cleo[@]}" -d '{"uas_id":"FR-MEDIA-02","purpose":"photo","zone":"ZIT-PARIS"}'
+expect_http 409 POST /whitelist "${cleo[@]}" -d '{"uas_id":"FR-X","operator_id":"Y","purpose":"both ids"}'
+expect_http 403 POST /whitelist -b "$tmp/jar.otto" -H "X-CSRF-Token: $otto_csrf" -d '{"uas_id":"FR-Z","purpose":"p"}'
+expect_http 200 DELETE /whitelist/FR-MEDIA-02 "${cleo[@]}"
+expect_http 200 GET /whitelist "${bearer[@]}"
+[[ $(jq -c '[.whitelist[].uas_id]' "$tmp/body") == '["FR-MEDIA-01"]' ]] || fail "whitelist: $(cat "$tmp/body")"
+pass
 
 # UDP input: one malformed datagram (counted), one valid sensor update.
 printf '{"type":"detection",\n' > /dev/udp/127.0.0.1/$udp_port
@@ -194,6 +202,9 @@ expect_http 200 GET /posture "${cleo[@]}"
 pass
 expect_http 200 GET /tracks "${cleo[@]}"
 [[ $(jq '.tracks | length' "$tmp/body") -ge 1 ]] || fail "after kill -9: no tracks"
+pass
+expect_http 200 GET /whitelist "${cleo[@]}"
+[[ $(jq -c '[.whitelist[].uas_id]' "$tmp/body") == '["FR-MEDIA-01"]' ]] || fail "after kill -9: whitelist $(cat "$tmp/body")"
 pass
 expect_http 200 GET /sensors "${cleo[@]}"
 [[ $(jq -r '.sensors[] | select(.id == "radar-pont-neuf") | .up' "$tmp/body") == false ]] \
