@@ -1,0 +1,145 @@
+/* vigie/sim.h — the simulator: a scenario (site, sensors, targets, postures, scripted
+ * actions; docs/simulator.md) becomes the traffic real sensors would produce — input
+ * events for the engine, Remote ID frames as captured, and the ground truth.
+ *
+ * Deterministic: the same scenario and seed give the same outputs, byte for byte. No
+ * clock, no I/O: outputs go to the caller's callbacks, in time order. */
+#ifndef VIGIE_SIM_H
+#define VIGIE_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie/error.h"
+#include "vigie/event.h"
+#include "vigie/geo.h"
+#include "vigie/time.h"
+
+#define VG_SIM_ROLE_MAX 24
+
+typedef enum vg_sim_target_type { VG_SIM_DRONE = 0, VG_SIM_BIRDS, VG_SIM_AIRCRAFT } vg_sim_target_type;
+
+typedef struct vg_sim_waypoint {
+    double t;                    /* seconds from the scenario's start */
+    vg_geo pos;                  /* alt above the WGS84 ellipsoid */
+} vg_sim_waypoint;
+
+typedef struct vg_sim_target {
+    char id[VG_ID_MAX];
+    vg_sim_target_type type;
+    char role[VG_SIM_ROLE_MAX];  /* intruder, whitelisted, police, bird, aircraft, ... */
+    double rcs_m2;               /* radar cross-section */
+    char remote_id[21];          /* ASTM serial; "" = no Remote ID */
+    char fr_id[31];              /* French beacon ID; "" = no beacon */
+    bool rf_link;                /* a radio link RF direction finders hear */
+    char icao[8];                /* ADS-B address (aircraft); "" = none */
+    bool has_pilot;
+    vg_geo pilot;
+    vg_sim_waypoint *wp;         /* drones, aircraft: the path (linear between points) */
+    int nwp;
+    /* birds: a flock circling around a drifting centre */
+    int count;
+    vg_geo center;
+    double radius_m, speed_mps, drift_e, drift_n;   /* drift in m/s */
+    double from_s, to_s;         /* when the flock is there */
+} vg_sim_target;
+
+typedef struct vg_sim_window {
+    double from_s, to_s;
+} vg_sim_window;
+
+typedef struct vg_sim_sensor {
+    char id[VG_ID_MAX];
+    vg_sensor_kind kind;         /* radar, rf, remoteid, adsb */
+    vg_geo pos;
+    double range_m, period_s;
+    double sigma_range, sigma_az, sigma_el;   /* radar (m, degrees); rf uses sigma_az */
+    double pd;                   /* detection probability of a 0.01 m² target at half range (radar), or per scan (rf, adsb) */
+    double false_alarms;         /* radar: mean false plots per scan */
+    double loss;                 /* remoteid: probability a broadcast is not received */
+    vg_sim_window *down;         /* outages */
+    int ndown;
+} vg_sim_sensor;
+
+typedef struct vg_sim_posture {
+    double t;
+    char level[32];
+    char scope[VG_ID_MAX];
+    char name[VG_TEXT_MAX];
+    char user[VG_ID_MAX];
+} vg_sim_posture;
+
+typedef struct vg_sim_action {
+    double t;
+    vg_command cmd;
+} vg_sim_action;
+
+typedef struct vg_scenario {
+    char name[VG_TEXT_MAX];
+    vg_geo site;                 /* origin, alt above the ellipsoid */
+    double geoid_undulation;
+    vg_time start;
+    double duration_s;
+    uint64_t seed;
+    double tick_s;               /* engine ticks; 0 = none */
+    vg_sim_sensor *sensors;
+    int nsensors;
+    vg_sim_target *targets;
+    int ntargets;
+    vg_sim_posture *postures;
+    int npostures;
+    vg_sim_action *actions;
+    int nactions;
+} vg_scenario;
+
+/* Parse a scenario (strict JSON: unknown fields, wrong types, out-of-range values and
+ * unordered waypoints are errors naming the path, e.g. "targets[2].waypoints[1].t").
+ * Free with vg_scenario_free. */
+int vg_scenario_parse(const char *json, size_t len, vg_scenario **out, vg_error *err);
+void vg_scenario_free(vg_scenario *sc);
+
+/* A swarm scenario for benchmarks: n drones with Remote ID on random straight paths
+ * over a 20 km square around Paris, two radars and four receivers, duration_s long. */
+int vg_scenario_swarm(int n, uint64_t seed, double duration_s, vg_scenario **out, vg_error *err);
+
+/* Where a truth object is at t (false when it is not there). Birds count as one
+ * object per bird: index selects it (0..count-1); others use index 0. */
+bool vg_sim_target_at(const vg_scenario *sc, int target, int index, double t, vg_geo *pos,
+                      vg_vec3 *vel_enu);
+
+typedef struct vg_sim_sinks {
+    void *user;
+    /* An input event for the engine (time order). */
+    int (*event)(void *user, const vg_event *ev);
+    /* A truth sample: the object's id ("target" or "target/3" for bird 3), role, kind. */
+    int (*truth)(void *user, vg_time t, const char *id, const char *role, const char *kind,
+                 const vg_geo *pos);
+    /* A Remote ID / French beacon frame as captured (Wi-Fi beacon, radiotap). */
+    int (*frame)(void *user, vg_time t, const uint8_t *data, size_t len);
+} vg_sim_sinks;
+
+typedef struct vg_sim_stats {
+    uint64_t events, detections, false_alarms, frames, truths;
+} vg_sim_stats;
+
+/* Run [from_s, from_s + duration_s) of the scenario (duration_s ≤ 0: to its end).
+ * Truth is sampled every truth_period_s. A sink returning non-zero stops the run
+ * with that code. */
+int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double truth_period_s,
+               const vg_sim_sinks *sinks, vg_sim_stats *stats, vg_error *err);
+
+/* The models, exposed for their tests. */
+double vg_sim_radar_pd(const vg_sim_sensor *s, double range_m, double rcs_m2);
+
+/* A deterministic generator (xoshiro256**, seeded by splitmix64). */
+typedef struct vg_sim_rng {
+    uint64_t s[4];
+} vg_sim_rng;
+void vg_sim_rng_seed(vg_sim_rng *r, uint64_t seed);
+uint64_t vg_sim_rng_next(vg_sim_rng *r);
+double vg_sim_rng_uniform(vg_sim_rng *r);          /* [0, 1) */
+double vg_sim_rng_normal(vg_sim_rng *r);           /* mean 0, sigma 1 */
+int vg_sim_rng_poisson(vg_sim_rng *r, double mean);
+
+#endif

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Writes scenarios/seine-2024.json: the Olympic opening ceremony on the Seine,
+26 July 2024, 19:15-23:45 Paris time (17:15-21:45 UTC), from FACTS.md section 3.
+Run it after changing it; the JSON is committed so the scenario is reviewable."""
+import json, os
+
+G = 79.4                      # ground level, metres above the WGS84 ellipsoid (35 AMSL + 44.4)
+AGL = lambda h: round(G + h, 1)
+M = 60                        # seconds per minute
+
+def wp(t, lat, lon, h):
+    return {"t": t, "lat": lat, "lon": lon, "alt": AGL(h)}
+
+def sensor(id, kind, lat, lon, **kw):
+    s = {"id": id, "kind": kind, "lat": lat, "lon": lon, "alt": AGL(kw.pop("h", 15))}
+    s.update(kw)
+    return s
+
+sensors = [
+    sensor("radar-austerlitz", "radar", 48.8462, 2.3650, range_m=3000, period_s=1, false_alarms=0.2),
+    sensor("radar-pont-neuf", "radar", 48.8575, 2.3417, range_m=3000, period_s=1, false_alarms=0.2),
+    sensor("radar-concorde", "radar", 48.8655, 2.3213, range_m=3000, period_s=1, false_alarms=0.2,
+           down=[{"from": 60 * M, "to": 70 * M}]),
+    sensor("radar-trocadero", "radar", 48.8625, 2.2880, range_m=3000, period_s=1, false_alarms=0.2),
+    sensor("rf-ile-saint-louis", "rf", 48.8518, 2.3570, range_m=4000, sigma_az=2),
+    sensor("rf-louvre", "rf", 48.8606, 2.3376, range_m=4000, sigma_az=2),
+    sensor("rf-alma", "rf", 48.8640, 2.3010, range_m=4000, sigma_az=2),
+]
+quays = [(48.8466, 2.3645), (48.8510, 2.3560), (48.8540, 2.3460), (48.8578, 2.3395),
+         (48.8598, 2.3300), (48.8628, 2.3200), (48.8632, 2.3060), (48.8605, 2.2950)]
+for i, (lat, lon) in enumerate(quays, 1):
+    sensors.append(sensor(f"rid-quai-{i}", "remoteid", lat, lon, range_m=1500, loss=0.1, h=5))
+sensors.append(sensor("adsb-cite", "adsb", 48.8550, 2.3470, range_m=60000, h=30))
+
+targets = [
+    {"id": "media-1", "type": "drone", "role": "whitelisted", "remote_id": "FRMEDIA0000000000001",
+     "rf": True, "pilot": {"lat": 48.8572, "lon": 2.3445},
+     "waypoints": [wp(15 * M, 48.8572, 2.3445, 0), wp(16 * M, 48.8490, 2.3600, 60),
+                   wp(75 * M, 48.8560, 2.3440, 60), wp(76 * M, 48.8572, 2.3445, 0)]},
+    {"id": "media-2", "type": "drone", "role": "whitelisted", "remote_id": "FRMEDIA0000000000002",
+     "rf": True, "pilot": {"lat": 48.8618, "lon": 2.2890},
+     "waypoints": [wp(150 * M, 48.8618, 2.2890, 0), wp(152 * M, 48.8600, 2.2930, 80),
+                   wp(200 * M, 48.8610, 2.2960, 80), wp(202 * M, 48.8618, 2.2890, 0)]},
+    {"id": "police-drone", "type": "drone", "role": "police", "remote_id": "FRPOLICE000000000001",
+     "pilot": {"lat": 48.8550, "lon": 2.3470},
+     "waypoints": [wp(5 * M, 48.8550, 2.3470, 0), wp(7 * M, 48.8560, 2.3440, 100),
+                   wp(120 * M, 48.8600, 2.3300, 100), wp(125 * M, 48.8550, 2.3470, 0)]},
+    {"id": "heli-1", "type": "aircraft", "role": "police", "icao": "3B7A21", "rcs": 10,
+     "waypoints": [wp(0, 48.8300, 2.4000, 300), wp(20 * M, 48.8597, 2.2922, 300),
+                   wp(40 * M, 48.8450, 2.3661, 300), wp(60 * M, 48.8300, 2.4000, 300)]},
+    {"id": "heli-2", "type": "aircraft", "role": "police", "icao": "3B7A22", "rcs": 10,
+     "waypoints": [wp(90 * M, 48.8800, 2.2600, 350), wp(110 * M, 48.8450, 2.3661, 350),
+                   wp(130 * M, 48.8800, 2.2600, 350)]},
+    {"id": "hobbyist", "type": "drone", "role": "intruder", "remote_id": "1596F3A8B2C4D5E6F7A8",
+     "rf": True, "pilot": {"lat": 48.8578, "lon": 2.3372},
+     "waypoints": [wp(40 * M, 48.8578, 2.3372, 0), wp(40 * M + 30, 48.8578, 2.3372, 60),
+                   wp(42 * M, 48.8586, 2.3352, 80), wp(44 * M, 48.8590, 2.3340, 80),
+                   wp(46 * M, 48.8578, 2.3372, 0)]},
+    {"id": "rooftop-frbeacon", "type": "drone", "role": "intruder",
+     "fr_id": "ILLDR1000000000000000000012345", "pilot": {"lat": 48.8612, "lon": 2.3405},
+     "waypoints": [wp(50 * M, 48.8612, 2.3405, 25), wp(51 * M, 48.8605, 2.3380, 70),
+                   wp(53 * M, 48.8592, 2.3330, 70), wp(55 * M, 48.8612, 2.3405, 25)]},
+    {"id": "north-noncoop", "type": "drone", "role": "intruder", "rf": True,
+     "waypoints": [wp(90 * M, 48.8780, 2.3400, 120), wp(96 * M, 48.8590, 2.3370, 100),
+                   wp(98 * M, 48.8590, 2.3370, 100), wp(104 * M, 48.8780, 2.3400, 120)]},
+    {"id": "fpv", "type": "drone", "role": "intruder", "rf": True, "rcs": 0.01,
+     "waypoints": [wp(110 * M, 48.8720, 2.3080, 60), wp(110 * M + 30, 48.8640, 2.3140, 30),
+                   wp(111 * M, 48.8670, 2.3250, 40)]},
+    {"id": "gulls", "type": "birds", "role": "bird", "count": 12,
+     "center": {"lat": 48.8580, "lon": 2.3360, "alt": AGL(15)}, "radius_m": 150, "speed_mps": 9,
+     "drift_e": -0.5, "from": 30 * M, "to": 45 * M},
+    {"id": "pigeons", "type": "birds", "role": "bird", "count": 20,
+     "center": {"lat": 48.8535, "lon": 2.3490, "alt": AGL(20)}, "radius_m": 80, "speed_mps": 12,
+     "from": 100 * M, "to": 115 * M},
+]
+
+scenario = {
+    "name": "Seine 2024 opening ceremony",
+    "site": {"lat": 48.853, "lon": 2.3499, "alt": G},
+    "geoid_undulation": 44.4,
+    "start": "2024-07-26T17:15:00Z",
+    "duration_s": 270 * M,
+    "seed": 2024,
+    "tick_s": 1,
+    "postures": [{"t": 0, "level": "urgence_attentat", "scope": "national",
+                  "name": "JOP 2024 - ceremonie d'ouverture", "user": "cdt.martin"}],
+    "sensors": sensors,
+    "targets": targets,
+    "actions": [
+        {"t": 1, "kind": "whitelist_add", "user": "cdt.martin", "role": "commander",
+         "args": {"uas_id": "FRMEDIA0000000000001", "purpose": "France Televisions, boats"}},
+        {"t": 1, "kind": "whitelist_add", "user": "cdt.martin", "role": "commander",
+         "args": {"uas_id": "FRMEDIA0000000000002", "purpose": "OBS, Trocadero finale"}},
+        {"t": 1, "kind": "whitelist_add", "user": "cdt.martin", "role": "commander",
+         "args": {"uas_id": "FRPOLICE000000000001", "purpose": "Prefecture de police"}},
+    ],
+}
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seine-2024.json")
+with open(out, "w") as f:
+    json.dump(scenario, f, indent=1, ensure_ascii=False)
+    f.write("\n")

@@ -1,0 +1,31 @@
+/* sim/sim_int.h — what the simulator's files share: the state of one run. */
+#ifndef VIGIE_SIM_INT_H
+#define VIGIE_SIM_INT_H
+
+#include "vigie/ridasm.h"
+#include "vigie/sim.h"
+
+typedef struct sim_run {
+    const vg_scenario *sc;
+    const vg_sim_sinks *sinks;
+    vg_enu_frame frame;           /* the site's */
+    vg_enu_frame *sensor_frames;  /* each sensor's own, for polar measurements */
+    vg_sim_rng rng;
+    double t;                     /* seconds from the start */
+    vg_time now;
+    vg_sim_stats stats;
+    vg_error *err;                /* the run's */
+    vg_ridasm **assemblers;       /* one per Remote ID receiver (by sensor index) */
+    uint8_t *counters;            /* per target: the Wi-Fi pack counter */
+} sim_run;
+
+bool sim_target_at(const vg_scenario *sc, const vg_enu_frame *f, int target, int index,
+                   double t, vg_geo *pos, vg_vec3 *vel);
+
+/* Remote ID receivers (sim_rid.c): broadcasts received become real frames, which are
+ * parsed back and assembled into detections exactly as `vigie decode` would. */
+int sim_rid_init(sim_run *r, vg_error *err);
+int sim_rid_scan(sim_run *r, int sensor_index, const vg_sim_sensor *s);
+void sim_rid_free(sim_run *r);
+
+#endif

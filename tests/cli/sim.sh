@@ -1,0 +1,50 @@
+# `vigie simulate`: two runs of the Seine scenario give byte-identical files, another
+# seed does not; the capture decodes (every frame holds Remote ID, no error) to as many
+# Location messages as there are Remote ID detections in the input; the replay takes
+# every event; a swarm runs; bad scenarios and options are refused with their path.
+source "$(dirname "$0")/lib.sh"
+sc=$src/scenarios/seine-2024.json
+window=(--from 2400 --duration 300)
+expect_status 0 "$vigie" simulate "$sc" -o "$tmp/a" "${window[@]}"
+expect_status 0 "$vigie" simulate "$sc" -o "$tmp/b" "${window[@]}"
+for f in input.jsonl truth.jsonl remoteid.pcap; do
+  cmp "$tmp/a/$f" "$tmp/b/$f" || fail "$f differs between two runs"
+  pass
+done
+expect_status 0 "$vigie" simulate "$sc" -o "$tmp/c" "${window[@]}" --seed 7
+cmp -s "$tmp/a/input.jsonl" "$tmp/c/input.jsonl" && fail "another seed gave the same input"
+pass
+
+expect_status 0 "$vigie" decode -q --json "$tmp/a/remoteid.pcap"
+summary=$(tail -n 1 "$tmp/out")
+frames=$(jq .frames_read <<<"$summary")
+(( frames > 100 )) || fail "too few frames: $summary"
+[[ $(jq .frames_with_rid <<<"$summary") == "$frames" && $(jq .errors <<<"$summary") == 0 ]] \
+  || fail "capture: $summary"
+pass
+locations=$(( $(jq .messages_by_type.location <<<"$summary") + $(jq .messages_by_type.fr <<<"$summary") ))
+rid=$(grep -c '"identity":{"source":"\(remoteid\|frbeacon\)"' "$tmp/a/input.jsonl" || true)
+rid_sensors=$(grep '"sensor":"rid-quai' "$tmp/a/input.jsonl" | grep -c '"type":"detection"' || true)
+[[ $locations == "$rid_sensors" ]] || fail "$locations Location/beacon messages, $rid_sensors Remote ID detections"
+pass
+(( rid >= rid_sensors )) || fail "Remote ID detections without identity"
+pass
+
+expect_status 0 "$vigie" replay -c "$src/scenarios/seine-2024.conf" --truth "$tmp/a/truth.jsonl" --report -o "$tmp/out.jsonl" "$tmp/a/input.jsonl"
+expect_in "$tmp/err" "0 malformed, 0 rejected"
+jq -e 'select(.type == "report") | .truths_final >= 1' "$tmp/out" >/dev/null || fail "no report: $(tail -n 1 "$tmp/out")"
+pass
+
+expect_status 0 "$vigie" simulate --swarm 50 --duration 20 -o "$tmp/swarm"
+expect_in "$tmp/err" "swarm of 50 drones"
+[[ $(grep -c '"type":"truth"' "$tmp/swarm/truth.jsonl") == 1000 ]] || fail "swarm truth: 50 drones x 20 s"
+pass
+
+printf '{"name":"x","site":{"lat":48,"lon":2,"alt":0},"start":"2024-07-26T17:30:00Z","duration_s":10,"sensors":[{"id":"s","kind":"sonar","lat":48,"lon":2,"alt":0,"range_m":5}]}' > "$tmp/bad.json"
+expect_status 2 "$vigie" simulate "$tmp/bad.json" -o "$tmp/bad"
+expect_in "$tmp/err" "sensors[0].kind"
+expect_status 2 "$vigie" simulate "$sc" -o "$tmp/x" --duration -5
+expect_status 2 "$vigie" simulate "$sc"
+expect_status 2 "$vigie" simulate "$sc" --swarm 5 -o "$tmp/x"
+expect_status 1 "$vigie" simulate "$tmp/missing.json" -o "$tmp/x"
+done_checks

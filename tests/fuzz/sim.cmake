@@ -1,0 +1,2 @@
+# The scenario parser.
+vg_fuzz_target(fuzz_scenario)

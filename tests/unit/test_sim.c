@@ -1,0 +1,251 @@
+/* tests/unit/test_sim.c — the simulator: its generator's statistics, the radar's
+ * detection probability and noise measured over many scans against the model, the
+ * Remote ID frames decoded back to the true positions, determinism, and scenario
+ * errors that name their path. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "test_helpers.h"
+#include "vigie/rid.h"
+#include "vigie/ridframe.h"
+#include "vigie/sim.h"
+
+static void test_rng_statistics(void **state)
+{
+    (void)state;
+    vg_sim_rng r;
+    vg_sim_rng_seed(&r, 7);
+    enum { N = 200000 };
+    double sum = 0, sq = 0, u = 0;
+    long pois = 0;
+    for (int i = 0; i < N; i++) {
+        double x = vg_sim_rng_normal(&r);
+        sum += x;
+        sq += x * x;
+        u += vg_sim_rng_uniform(&r);
+        pois += vg_sim_rng_poisson(&r, 0.7);
+    }
+    assert_near(sum / N, 0, 0.01);
+    assert_near(sq / N, 1, 0.015);
+    assert_near(u / N, 0.5, 0.003);
+    assert_near((double)pois / N, 0.7, 0.01);
+    vg_sim_rng a, b;
+    vg_sim_rng_seed(&a, 42);
+    vg_sim_rng_seed(&b, 42);
+    for (int i = 0; i < 1000; i++)
+        assert_true(vg_sim_rng_next(&a) == vg_sim_rng_next(&b));
+}
+
+static void test_radar_pd_model(void **state)
+{
+    (void)state;
+    vg_sim_sensor s = {.range_m = 3000, .pd = 0.9};
+    assert_near(vg_sim_radar_pd(&s, 1500, 0.01), 0.45, 1e-12); /* x = 1: pd / 2 */
+    assert_true(vg_sim_radar_pd(&s, 300, 0.01) > 0.89);
+    assert_true(vg_sim_radar_pd(&s, 2500, 0.01) < vg_sim_radar_pd(&s, 2000, 0.01));
+    assert_true(vg_sim_radar_pd(&s, 2500, 1.0) > vg_sim_radar_pd(&s, 2500, 0.01));
+    assert_near(vg_sim_radar_pd(&s, 3001, 10), 0, 0);
+}
+
+/* A drone hovering 1 200 m from one radar for 2 000 scans. */
+static const char HOVER[] =
+    "{\"name\":\"hover\",\"site\":{\"lat\":48.853,\"lon\":2.3499,\"alt\":80},"
+    "\"start\":\"2024-07-26T17:30:00Z\",\"duration_s\":2000,\"seed\":5,"
+    "\"sensors\":[{\"id\":\"r\",\"kind\":\"radar\",\"lat\":48.853,\"lon\":2.3499,\"alt\":80,"
+    "\"range_m\":3000,\"pd\":0.9,\"sigma_range\":5,\"sigma_az\":0.3,\"sigma_el\":0.5},"
+    "{\"id\":\"rid\",\"kind\":\"remoteid\",\"lat\":48.853,\"lon\":2.3499,\"alt\":80,"
+    "\"range_m\":3000,\"loss\":0.25}],"
+    "\"targets\":[{\"id\":\"d\",\"type\":\"drone\",\"role\":\"intruder\",\"rcs\":0.01,"
+    "\"remote_id\":\"TESTSERIAL0001\",\"pilot\":{\"lat\":48.86,\"lon\":2.35},"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.8638,\"lon\":2.3499,\"alt\":180},"
+    "{\"t\":2000,\"lat\":48.8638,\"lon\":2.3499,\"alt\":180}]}]}";
+
+typedef struct collect {
+    const vg_scenario *sc;
+    long radar, rid, frames, frame_checks;
+    double sum_dr, sq_dr;
+    double true_range;
+    uint64_t hash;
+} collect;
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
+static int on_event(void *user, const vg_event *ev)
+{
+    collect *c = user;
+    char line[4096];
+    size_t len;
+    vg_event_format(ev, line, sizeof line, &len, NULL);
+    c->hash = mix(c->hash, line, len);
+    if (ev->type != VG_EV_DETECTION)
+        return 0;
+    if (ev->u.detection.meas.kind == VG_MEAS_POLAR) {
+        double dr = ev->u.detection.meas.u.polar.range - c->true_range;
+        c->radar++;
+        c->sum_dr += dr;
+        c->sq_dr += dr * dr;
+    } else if (ev->u.detection.meas.kind == VG_MEAS_GEODETIC) {
+        c->rid++;
+        assert_string_equal(ev->u.detection.identity.id, "TESTSERIAL0001");
+        assert_true(ev->u.detection.has_operator);
+    }
+    return 0;
+}
+
+static int on_frame(void *user, vg_time t, const uint8_t *data, size_t len)
+{
+    collect *c = user;
+    c->frames++;
+    vg_rid_payload pl[4];
+    int n = 0;
+    assert_int_equal(vg_ridframe_parse(VG_LINKTYPE_IEEE802_11_RADIOTAP, data, len, pl, 4, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    vg_rid_pack pack;
+    assert_int_equal(vg_rid_decode_pack(pl[0].data, pl[0].len, &pack, NULL, NULL), 0);
+    vg_geo truth;
+    double s = (double)(t - c->sc->start) / 1e6;
+    assert_true(vg_sim_target_at(c->sc, 0, 0, s, &truth, NULL));
+    for (int i = 0; i < pack.count; i++) {
+        if (pack.msgs[i].type != VG_RID_LOCATION)
+            continue;
+        const vg_rid_location *l = &pack.msgs[i].u.location;
+        assert_near(l->lat, truth.lat, 1e-7); /* the format's 1e-7 degree */
+        assert_near(l->lon, truth.lon, 1e-7);
+        assert_near(l->geodetic_alt_m, truth.alt, 0.5); /* 0.5 m steps */
+        c->frame_checks++;
+    }
+    return 0;
+}
+
+static void run_hover(collect *c, uint64_t seed)
+{
+    vg_scenario *sc;
+    vg_error err = {0};
+    assert_int_equal(vg_scenario_parse(HOVER, sizeof HOVER - 1, &sc, &err), 0);
+    sc->seed = seed;
+    c->sc = sc;
+    c->hash = 1469598103934665603ull;
+    vg_geo p;
+    assert_true(vg_sim_target_at(sc, 0, 0, 10, &p, NULL));
+    vg_enu_frame f;
+    vg_enu_frame_init(&f, sc->sensors[0].pos);
+    vg_vec3 e = vg_enu_from_geo(&f, p);
+    c->true_range = sqrt(e.x * e.x + e.y * e.y + e.z * e.z);
+    vg_sim_sinks sinks = {c, on_event, NULL, on_frame};
+    vg_sim_stats st;
+    assert_int_equal(vg_sim_run(sc, 0, 0, 0, &sinks, &st, &err), 0);
+    assert_int_equal(st.frames, (uint64_t)c->frames);
+    vg_scenario_free(sc);
+}
+
+static void test_radar_and_rid_statistics(void **state)
+{
+    (void)state;
+    collect c = {0};
+    run_hover(&c, 5);
+    const double scans = 2000;
+    vg_sim_sensor s = {.range_m = 3000, .pd = 0.9};
+    double pd = vg_sim_radar_pd(&s, c.true_range, 0.01);
+    /* Within 4 binomial standard deviations. */
+    double sd = sqrt(scans * pd * (1 - pd));
+    if (fabs((double)c.radar - scans * pd) > 4 * sd)
+        fail_msg("radar detections %ld, model %.1f ± %.1f", c.radar, scans * pd, sd);
+    double mean = c.sum_dr / (double)c.radar;
+    double sigma = sqrt(c.sq_dr / (double)c.radar - mean * mean);
+    assert_near(mean, 0, 4 * 5 / sqrt((double)c.radar));
+    assert_near(sigma, 5, 0.5);
+    /* Remote ID: 25 % of broadcasts lost; each received one is a frame and a detection
+     * (the first pack carries the Basic ID, so every Location is identified). */
+    double rx = 0.75 * scans, rsd = sqrt(scans * 0.75 * 0.25);
+    if (fabs((double)c.frames - rx) > 4 * rsd)
+        fail_msg("frames %ld, expected %.0f ± %.0f", c.frames, rx, rsd);
+    assert_int_equal(c.rid, c.frames);
+    assert_int_equal(c.frame_checks, c.frames);
+}
+
+static void test_determinism(void **state)
+{
+    (void)state;
+    collect a = {0}, b = {0}, other = {0};
+    run_hover(&a, 5);
+    run_hover(&b, 5);
+    run_hover(&other, 6);
+    assert_true(a.hash == b.hash);
+    assert_true(a.hash != other.hash);
+}
+
+static void expect_error(const char *json, int code, const char *text)
+{
+    vg_scenario *sc = NULL;
+    vg_error err = {0};
+    assert_int_equal(vg_scenario_parse(json, strlen(json), &sc, &err), code);
+    assert_null(sc);
+    assert_contains(err.msg, text);
+}
+
+static void test_scenario_errors(void **state)
+{
+    (void)state;
+    expect_error("{", VG_EPARSE, "scenario: line");
+    expect_error("[]", VG_ETYPE, "expected a JSON object");
+    expect_error("{\"name\":\"x\",\"start\":\"2024-07-26T17:30:00Z\",\"duration_s\":10}", VG_EMISSING,
+                 "site");
+    expect_error("{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","
+                 "\"duration_s\":10,\"colour\":1}",
+                 VG_EUNKNOWN, "unknown field \"colour\"");
+    expect_error("{\"name\":\"x\",\"site\":{\"lat\":91,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","
+                 "\"duration_s\":10}",
+                 VG_ERANGE, "site.lat");
+    expect_error("{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","
+                 "\"duration_s\":10,\"targets\":[{\"id\":\"d\",\"type\":\"drone\",\"role\":\"r\","
+                 "\"waypoints\":[{\"t\":5,\"lat\":48,\"lon\":2,\"alt\":100},{\"t\":5,\"lat\":48,\"lon\":2,\"alt\":100}]}]}",
+                 VG_EORDER, "targets[0].waypoints[1].t");
+    expect_error("{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","
+                 "\"duration_s\":10,\"sensors\":[{\"id\":\"s\",\"kind\":\"sonar\",\"lat\":48,\"lon\":2,\"alt\":0,\"range_m\":5}]}",
+                 VG_EINVAL, "sensors[0].kind");
+    expect_error("{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"yesterday\",\"duration_s\":10}",
+                 VG_EPARSE, "scenario.start");
+    expect_error("{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","
+                 "\"duration_s\":10,\"actions\":[{\"t\":1,\"kind\":\"k\",\"user\":\"u\",\"role\":\"god\"}]}",
+                 VG_EINVAL, "actions[0].role");
+}
+
+static void test_swarm(void **state)
+{
+    (void)state;
+    vg_scenario *sc;
+    vg_error err = {0};
+    assert_int_equal(vg_scenario_swarm(100, 3, 30, &sc, &err), 0);
+    assert_int_equal(sc->ntargets, 100);
+    for (int i = 0; i < sc->ntargets; i++) {
+        vg_geo a, b;
+        assert_true(vg_sim_target_at(sc, i, 0, 0, &a, NULL));
+        assert_true(vg_sim_target_at(sc, i, 0, 30, &b, NULL));
+        assert_true(fabs(a.lat - sc->site.lat) < 0.1 && fabs(a.lon - sc->site.lon) < 0.15);
+    }
+    vg_scenario_free(sc);
+    assert_int_equal(vg_scenario_swarm(0, 3, 30, &sc, &err), VG_ERANGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rng_statistics),
+        cmocka_unit_test(test_radar_pd_model),
+        cmocka_unit_test(test_radar_and_rid_statistics),
+        cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_scenario_errors),
+        cmocka_unit_test(test_swarm),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
