@@ -9,5 +9,7 @@ expect_in "$tmp/out" '"type":"sensor_status"'
 expect_in "$tmp/err" "142 events accepted"
 expect_in "$tmp/out" "demo: the operations map: http://127.0.0.1:$DEMO_PORT/"
 expect_in "$tmp/err" "listening on http://127.0.0.1:$DEMO_PORT/"
-expect_in "$tmp/err" "replay: $src/scenarios/demo/seine-mini.jsonl done (142 events, 0 malformed)"
+expect_in "$tmp/err" "vigie simulate: Seine 2024 opening ceremony:"
+grep -q "replay: .*/seine/input.jsonl done ([0-9]* events, 0 malformed)" "$tmp/err" || fail "the simulated ceremony was not replayed: $(tail -n 5 "$tmp/err")"
+pass
 done_checks
