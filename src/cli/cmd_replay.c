@@ -42,6 +42,7 @@ typedef struct output {
     double seconds;
     uint64_t lines;
     uint64_t format_errors;
+    vg_report *report;  /* scores alerts too (--report), or NULL */
     char line[VG_LINE_MAX + 1];
 } output;
 
@@ -146,6 +147,8 @@ static void write_output(void *userdata, const vg_event *ev)
 {
     output *out = userdata;
     vg_time t0 = out->timed ? monotonic_us() : 0;
+    if (out->report)
+        vg_report_output(out->report, ev);
     size_t len;
     vg_error err;
     if (vg_event_format(ev, out->line, sizeof out->line - 1, &len, &err) < 0) {
@@ -344,6 +347,9 @@ static int run(const replay_opts *o, vg_config *cfg)
     }
     double wall0 = (double)monotonic_us() / 1e6, in_engine = 0.0;
     out->timed = report != NULL;
+    out->report = report;
+    if (report)
+        vg_report_set_heights(report, cfg->site.ground_elevation, cfg->site.geoid_undulation);
     counts n = {0};
     uint64_t journaled = 0;
     pacer pc = {.speed = o->speed};

@@ -1,6 +1,7 @@
 /* cli/report.c — scores a replay against ground truth: GOSPA per truth time, and
  * the final picture. See report.h. */
 #include "cli/report.h"
+#include "cli/report_int.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -27,6 +28,11 @@ struct vg_report {
     double sum_gospa, sum_loc, sum_missed, sum_false;
     int last_tracked;           /* truths with a confirmed track within 2 m, last time */
     int last_truths;
+    uint64_t *est_id;           /* track id of est[i] */
+    int *est_class;             /* its most likely class */
+    rep_objects objs;
+    double ground, undulation;
+    const vg_zone_list *zones;  /* the engine's, seen at the last score */
 };
 
 int vg_truth_parse(const char *line, size_t len, vg_truth *t, vg_error *err)
@@ -51,6 +57,26 @@ int vg_truth_parse(const char *line, size_t len, vg_truth *t, vg_error *err)
         rc = vg_time_from_seconds(json_number_value(time), &t->time, err);
     } else {
         rc = vg_err(err, VG_EMISSING, "truth.time: missing or not a time");
+    }
+    json_t *id = json_object_get(root, "id");
+    if (rc == 0 && json_is_string(id) && json_string_length(id) > 0 &&
+        json_string_length(id) < sizeof t->id)
+        memcpy(t->id, json_string_value(id), json_string_length(id) + 1);
+    else if (rc == 0 && json_is_integer(id))
+        snprintf(t->id, sizeof t->id, "%lld", (long long)json_integer_value(id));
+    else if (rc == 0 && id)
+        rc = vg_err(err, VG_EINVAL, "truth.id: a number or a string of 1..63 bytes");
+    for (int k = 0; rc == 0 && k < 2; k++) {
+        json_t *v = json_object_get(root, k ? "kind" : "role");
+        char *dst = k ? t->kind : t->role;
+        size_t cap = k ? sizeof t->kind : sizeof t->role;
+        if (!v)
+            continue;
+        if (!json_is_string(v) || json_string_length(v) >= cap)
+            rc = vg_err(err, VG_EINVAL, "truth.%s: a string of at most %zu bytes", k ? "kind" : "role",
+                        cap - 1);
+        else
+            memcpy(dst, json_string_value(v), json_string_length(v) + 1);
     }
     if (rc == 0 && json_is_object(enu)) {
         json_t *x = json_object_get(enu, "x"), *y = json_object_get(enu, "y"),
@@ -118,10 +144,20 @@ int vg_report_new(const char *path, double c, double p, vg_report **out, vg_erro
             r->cap = cap;
         }
         rc = vg_truth_parse(line, len, &r->truths[r->n], err);
-        if (rc < 0)
+        if (rc < 0) {
             vg_err_prefix(err, "%s:%zu: ", path, lr.lineno);
-        else
-            r->n++;
+        } else {
+            truth *t = &r->truths[r->n++];
+            int obj = rep_object_intern(&r->objs, t, err);
+            if (obj < 0) {
+                rc = obj;
+                break;
+            }
+            t->obj = obj;
+            rep_object *ob = &r->objs.v[obj];
+            if (t->time < ob->first_seen)
+                ob->first_seen = t->time;
+        }
     }
     vg_linereader_free(&lr);
     fclose(f);
@@ -145,7 +181,22 @@ void vg_report_free(vg_report *r)
     free(r->est);
     free(r->tru);
     free(r->est_to_truth);
+    free(r->est_id);
+    free(r->est_class);
+    rep_objects_free(&r->objs);
     free(r);
+}
+
+void vg_report_set_heights(vg_report *r, double ground, double undulation)
+{
+    r->ground = ground;
+    r->undulation = undulation;
+}
+
+void vg_report_output(vg_report *r, const vg_event *ev)
+{
+    if (ev->type == VG_EV_ALERT && rep_alert(&r->objs, &ev->u.alert, ev->time) < 0)
+        fprintf(stderr, "vigie replay: report: out of memory\n");
 }
 
 typedef struct collect {
@@ -165,17 +216,63 @@ static void collect_track(void *ud, const vg_track *t)
         int cap = r->est_cap ? r->est_cap * 2 : 1024;
         vg_vec3 *e = realloc(r->est, (size_t)cap * sizeof *e);
         int *m = realloc(r->est_to_truth, (size_t)cap * sizeof *m);
+        uint64_t *ids = realloc(r->est_id, (size_t)cap * sizeof *ids);
+        int *cls = realloc(r->est_class, (size_t)cap * sizeof *cls);
         if (e)
             r->est = e;
         if (m)
             r->est_to_truth = m;
-        if (!e || !m) {
+        if (ids)
+            r->est_id = ids;
+        if (cls)
+            r->est_class = cls;
+        if (!e || !m || !ids || !cls) {
             c->failed = true;
             return;
         }
         r->est_cap = cap;
     }
+    int best = 0;
+    for (int k = 1; k < VG_CLASS_COUNT; k++)
+        if (t->class_p[k] > t->class_p[best])
+            best = k;
+    r->est_id[c->n] = t->id;
+    r->est_class[c->n] = best;
     r->est[c->n++] = vg_enu_from_geo(&c->site, t->pos);
+}
+
+/* Per object: which tracks hold it, and which prohibited airspace zones it is in. */
+static void score_objects(vg_report *r, vg_engine *e, size_t first, int nt, int nest)
+{
+    static const char *const classes[VG_CLASS_COUNT] = {"drone", "bird", "aircraft", "unknown"};
+    for (int i = 0; i < nest; i++) {
+        int j = r->est_to_truth[i];
+        if (j < 0)
+            continue;
+        const truth *t = &r->truths[first + (size_t)j];
+        rep_object *ob = &r->objs.v[t->obj];
+        if (rep_object_track(&r->objs, r->est_id[i], t->obj) < 0)
+            return;
+        if (t->time < ob->first_confirmed)
+            ob->first_confirmed = t->time;
+        snprintf(ob->class_name, sizeof ob->class_name, "%s", classes[r->est_class[i]]);
+    }
+    const vg_zone_list *zl = vg_engine_zones(e);
+    r->zones = zl;
+    for (size_t z = 0; zl && z < zl->n; z++) {
+        const vg_zone *zone = &zl->zones[z];
+        if (zone->restriction != VG_ZONE_PROHIBITED || zone->purpose != VG_ZONE_AIRSPACE)
+            continue;
+        for (int j = 0; j < nt; j++) {
+            const truth *t = &r->truths[first + (size_t)j];
+            if (!t->geodetic)
+                continue;
+            double h[3];
+            vg_zone_heights(t->geo.alt, VG_ZREF_WGS84, r->ground, r->undulation, h);
+            if (vg_zone_contains(zone, t->geo.lat, t->geo.lon, h, t->time))
+                rep_object_zone(&r->objs.v[t->obj], (int)z, t->time);
+        }
+    }
 }
 
 /* Score the truths at one time against the confirmed tracks now. */
@@ -231,6 +328,7 @@ static int score(vg_report *r, vg_engine *e, size_t first, size_t end, vg_error 
     }
     r->last_tracked = tracked;
     r->last_truths = nt;
+    score_objects(r, e, first, nt, c.n);
     return 0;
 }
 
@@ -257,9 +355,14 @@ void vg_report_print(vg_report *r, const vg_engine *e, FILE *out, double wall, d
 {
     vg_engine_stats st;
     vg_engine_get_stats(e, &st);
-    char buf[2048];
+    size_t cap = 4096 + r->objs.n * 2048;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fprintf(stderr, "vigie replay: report: out of memory\n");
+        return;
+    }
     vg_strbuf sb;
-    vg_strbuf_init(&sb, buf, sizeof buf);
+    vg_strbuf_init(&sb, buf, cap);
     vg_strbuf_puts(&sb, "{\"type\":\"report\"");
 #define NUM(k, v)                   \
     do {                            \
@@ -286,6 +389,11 @@ void vg_report_print(vg_report *r, const vg_engine *e, FILE *out, double wall, d
     NUM("engine_seconds", engine);
     NUM("detections_per_s", engine > 0 ? (double)st.tracker.detections / engine : 0.0);
 #undef NUM
+    if (r->objs.n) {
+        vg_zone_list none = {0};
+        rep_objects_print(&r->objs, r->zones ? r->zones : &none, &sb);
+    }
     vg_strbuf_putc(&sb, '}');
     fprintf(out, "%s\n", buf);
+    free(buf);
 }

@@ -16,12 +16,17 @@
 
 typedef struct vg_report vg_report;
 
-/* One line of a truth file. */
+/* One line of a truth file: id (string or number), optional role and kind (what
+ * the simulator writes: "intruder", "whitelisted"...; "drone", "bird", "aircraft"). */
 typedef struct vg_truth {
     vg_time time;
     bool geodetic;              /* position given as geodetic (else enu) */
     vg_vec3 enu;
     vg_geo geo;
+    char id[VG_ID_MAX];
+    char role[24];
+    char kind[16];
+    int obj;                    /* the report's object index */
 } vg_truth;
 
 /* Parse one truth line; returns 0 or a negative code with a message naming the
@@ -42,6 +47,12 @@ bool vg_report_due(const vg_report *r, vg_time next);
  * call before pushing an event of time `next`, after vg_engine_flush (VG_TIME_MAX at
  * the end of input). */
 int vg_report_advance(vg_report *r, vg_engine *e, vg_time next, vg_error *err);
+
+/* Heights for the zone tests of the per-object scores (the site's). */
+void vg_report_set_heights(vg_report *r, double ground_elevation, double geoid_undulation);
+
+/* Every output event of the engine, for the alert scores (call from the sink). */
+void vg_report_output(vg_report *r, const vg_event *ev);
 
 /* Print the one-line JSON report. */
 void vg_report_print(vg_report *r, const vg_engine *e, FILE *out, double wall_seconds,

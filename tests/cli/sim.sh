@@ -34,6 +34,15 @@ expect_status 0 "$vigie" replay -c "$src/scenarios/seine-2024.conf" --truth "$tm
 expect_in "$tmp/err" "0 malformed, 0 rejected"
 jq -e 'select(.type == "report") | .truths_final >= 1' "$tmp/out" >/dev/null || fail "no report: $(tail -n 1 "$tmp/out")"
 pass
+# The per-object scores: the hobbyist (an intruder, flying 40-46 min) is in the window,
+# has a confirmed track and an alert; the totals add up.
+report=$(tail -n 1 "$tmp/out")
+jq -e '.objects[] | select(.id == "hobbyist") | .role == "intruder" and .first_confirmed_track != null and .first_alert != null' <<<"$report" >/dev/null \
+  || fail "hobbyist scores: $(jq -c '.objects[] | select(.id == "hobbyist")' <<<"$report")"
+pass
+jq -e '.intruders >= 1 and .intruders_alerted + .intruders_missed == .intruders and .alerts_total >= .alerts_false + .alerts_unattributed + .alerts_system' <<<"$report" >/dev/null \
+  || fail "report totals: $report"
+pass
 
 expect_status 0 "$vigie" simulate --swarm 50 --duration 20 -o "$tmp/swarm"
 expect_in "$tmp/err" "swarm of 50 drones"
