@@ -203,6 +203,33 @@ static void publish_whitelist(vg_server *s)
     vg_picture_set_whitelist(&s->pic, buf);
 }
 
+/* A zone_import command (args {"doc": id, ...}): load that stored document into the
+ * engine, replacing the zones, and publish them. Used live and when restoring. */
+static int apply_zone_import(vg_server *s, const vg_command *c, vg_error *err)
+{
+    const char *p = strstr(c->args, "\"doc\":");
+    long long id = p ? strtoll(p + 6, NULL, 10) : 0;
+    if (id <= 0)
+        return vg_err(err, VG_EINVAL, "zone_import: args need a document id");
+    char *text;
+    size_t len;
+    int rc = vg_store_zone_doc_get(s->store, id, &text, &len, err);
+    if (rc < 0)
+        return rc;
+    char name[48];
+    snprintf(name, sizeof name, "zone document %lld", id);
+    rc = vg_engine_load_zones(s->engine, text, len, name, err);
+    free(text);
+    if (rc < 0)
+        return rc;
+    const vg_zone_list *zl = vg_engine_zones(s->engine);
+    char *geojson = NULL;
+    size_t glen;
+    if (zl && vg_zone_export_geojson(zl->zones, zl->n, true, &geojson, &glen, err) == 0)
+        vg_picture_set_zones(&s->pic, geojson);
+    return rc;
+}
+
 /* ---- setup and restore ------------------------------------------------------------- */
 
 int vg_server_engine_setup(vg_server *s, vg_error *err)
@@ -243,6 +270,9 @@ static int restore_line(void *user, int64_t seq, const char *line, size_t len)
     vg_picture_input(&r->s->pic, &r->ev);
     if (vg_engine_push(r->s->engine, &r->ev, &err) < 0)
         r->refused++; /* refused live too: journaled actions the engine turned down */
+    else if (r->ev.type == VG_EV_COMMAND && strcmp(r->ev.u.command.kind, "zone_import") == 0 &&
+             apply_zone_import(r->s, &r->ev.u.command, &err) < 0)
+        vg_logf(&r->s->log, VG_LOG_ERROR, "journal entry %lld: %s", (long long)seq, err.msg);
     r->s->scan_open = r->ev.type == VG_EV_DETECTION;
     return 0;
 }
@@ -330,6 +360,11 @@ static void run_action(vg_server *s, vg_qitem *it)
     for (size_t i = 0; i < s->ncapture; i++)
         publish(s, &s->capture[i]);
     s->current_action = NULL;
+    if (strcmp(c->kind, "zone_import") == 0 && apply_zone_import(s, c, &serr) < 0) {
+        vg_logf(&s->log, VG_LOG_ERROR, "zone import: %s", serr.msg);
+        finish_action(a, VG_EIO, serr.msg);
+        return;
+    }
     if (strncmp(c->kind, "whitelist_", 10) == 0)
         publish_whitelist(s);
     finish_action(a, 0, NULL);

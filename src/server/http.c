@@ -21,6 +21,7 @@
 #include "server/server.h"
 #include "vigie/io.h"
 #include "vigie/strbuf.h"
+#include "vigie/zones.h"
 
 enum { SSE_BLOCK = 160 * 1024, SSE_KEEPALIVE_MS = 15000, LOGIN_SLOTS = 4096 };
 
@@ -480,6 +481,42 @@ static void route_alert_action(vg_server *s, const caller *who, uint64_t id, con
     act(s, who, kind, args, VG_EV_ALERT, "alert", r);
 }
 
+/* POST /zones: check the document imports (ED-269 or GeoJSON), keep it in the store,
+ * then a zone_import command (journaled, audited) makes the engine load it. */
+static void route_zone_import(vg_server *s, const caller *who, const request *rq, reply *r)
+{
+    vg_zone_list zl;
+    vg_zone_list_init(&zl);
+    vg_error err = {0};
+    int n = rq->len ? vg_zone_import(&zl, rq->body, rq->len, NULL, &err) : -1;
+    size_t problems = zl.problems_total;
+    vg_zone_list_free(&zl);
+    if (n <= 0)
+        return reply_error(r, 400, "bad_request",
+                           n < 0 ? (err.msg[0] ? err.msg : "an ED-269 or GeoJSON document is required")
+                                 : "no usable zone in the document");
+    int64_t doc;
+    if (vg_store_zone_doc_add(s->store, vg_wall_clock_us(), who->session.user, rq->body, rq->len,
+                              &doc, &err) < 0)
+        return reply_rc(r, VG_EIO, err.msg);
+    char args[96];
+    snprintf(args, sizeof args, "{\"doc\":%lld,\"zones\":%d,\"rejected\":%zu}", (long long)doc, n,
+             problems);
+    vg_op_request *a = malloc(sizeof *a);
+    if (!a)
+        return reply_rc(r, VG_ENOMEM, "out of memory");
+    int rc = vg_server_act(s, who->session.user, who->session.role, "zone_import", args,
+                           VG_EV_NONE, a);
+    if (rc)
+        reply_error(r, rc == VG_EFULL ? 503 : 500, rc == VG_EFULL ? "unavailable" : "internal",
+                    a->error[0] ? a->error : "zone import failed");
+    else
+        reply_text(r, 200, args);
+    pthread_mutex_destroy(&a->mu);
+    pthread_cond_destroy(&a->cv);
+    free(a);
+}
+
 /* ---- static files ---------------------------------------------------------------------- */
 
 static const char *content_type(const char *path)
@@ -764,8 +801,7 @@ static enum MHD_Result route(vg_server *s, struct MHD_Connection *c, const char 
             reply_doc(r, rc, doc, len, "out of memory");
             r->type = "application/geo+json";
         } else if (method_is(r, method, "POST")) {
-            reply_error(r, 501, "not_implemented",
-                        "zone import over the API is not built yet: set [zones] file and restart");
+            route_zone_import(s, &who, rq, r);
         }
     } else if (strcmp(p, "/whitelist") == 0) {
         if (strcmp(method, "GET") == 0) {

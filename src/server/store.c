@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* user_version of the schema this code writes; older versions are migrated. */
-enum { SCHEMA_VERSION = 1 };
+enum { SCHEMA_VERSION = 2 };
 /* "vigi" in application_id tells a vigie database from any other SQLite file. */
 enum { APPLICATION_ID = 0x76696769 };
 
@@ -51,6 +51,15 @@ static const char SCHEMA_V1[] =
     "  user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,"
     "  csrf TEXT NOT NULL,"
     "  expires INTEGER NOT NULL);";
+
+/* Version 2: zone documents imported through the API, referenced by the journal's
+ * zone_import commands so that a restart loads them again at the same point. */
+static const char SCHEMA_V2[] =
+    "CREATE TABLE zone_docs("
+    "  id INTEGER PRIMARY KEY,"
+    "  time INTEGER NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  text TEXT NOT NULL);";
 
 int vg_store_sql_err(vg_store *s, vg_error *err, const char *doing)
 {
@@ -100,9 +109,9 @@ static int ensure_schema(vg_store *s, vg_error *err)
             return rc;
         if (tables != 0)
             return vg_err(err, VG_ECORRUPT, "%s: a SQLite database, but not vigie's", s->path);
-        char sql[sizeof SCHEMA_V1 + 128];
-        snprintf(sql, sizeof sql, "BEGIN;%sPRAGMA user_version=%d;PRAGMA application_id=%d;COMMIT;",
-                 SCHEMA_V1, SCHEMA_VERSION, APPLICATION_ID);
+        char sql[sizeof SCHEMA_V1 + sizeof SCHEMA_V2 + 128];
+        snprintf(sql, sizeof sql, "BEGIN;%s%sPRAGMA user_version=%d;PRAGMA application_id=%d;COMMIT;",
+                 SCHEMA_V1, SCHEMA_V2, SCHEMA_VERSION, APPLICATION_ID);
         if ((rc = vg_store_exec(s, sql, err)) != 0) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             return rc;
@@ -114,6 +123,14 @@ static int ensure_schema(vg_store *s, vg_error *err)
     if (version > SCHEMA_VERSION)
         return vg_err(err, VG_ESTATE, "%s: schema version %d is newer than this vigie's (%d)",
                       s->path, version, SCHEMA_VERSION);
+    if (version == 1) {
+        char sql[sizeof SCHEMA_V2 + 64];
+        snprintf(sql, sizeof sql, "BEGIN;%sPRAGMA user_version=2;COMMIT;", SCHEMA_V2);
+        if ((rc = vg_store_exec(s, sql, err)) != 0) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
     return 0;
 }
 
@@ -439,6 +456,58 @@ int vg_store_action_commit(vg_store *s, vg_time time, vg_time audit_time, const 
             rc = vg_store_exec(s, "COMMIT", err);
         if (rc)
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---- zone documents ------------------------------------------------------------ */
+
+int vg_store_zone_doc_add(vg_store *s, vg_time time, const char *name, const char *text,
+                          size_t len, int64_t *id, vg_error *err)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = vg_store_prepare(s, "INSERT INTO zone_docs(time, name, text) VALUES(?, ?, ?)", &st, err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, time);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, text, (int)len, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = vg_store_sql_err(s, err, "storing a zone document");
+        else
+            *id = sqlite3_last_insert_rowid(s->db);
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int vg_store_zone_doc_get(vg_store *s, int64_t id, char **text, size_t *len, vg_error *err)
+{
+    *text = NULL;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = vg_store_prepare(s, "SELECT text FROM zone_docs WHERE id = ?", &st, err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, id);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            int n = sqlite3_column_bytes(st, 0);
+            *text = malloc((size_t)n + 1);
+            if (!*text) {
+                rc = vg_err(err, VG_ENOMEM, "out of memory");
+            } else {
+                memcpy(*text, sqlite3_column_text(st, 0), (size_t)n);
+                (*text)[n] = '\0';
+                *len = (size_t)n;
+            }
+        } else if (step == SQLITE_DONE) {
+            rc = vg_err(err, VG_ENOTFOUND, "no zone document %lld", (long long)id);
+        } else {
+            rc = vg_store_sql_err(s, err, "reading a zone document");
+        }
+        sqlite3_finalize(st);
     }
     pthread_mutex_unlock(&s->lock);
     return rc;

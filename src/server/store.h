@@ -107,6 +107,15 @@ typedef int (*vg_store_audit_fn)(void *user, const vg_audit_entry *e);
 int vg_store_audit_each(vg_store *s, int64_t before, int limit, vg_store_audit_fn fn,
                         void *user, vg_error *err);
 
+/* ---- zone documents ------------------------------------------------------------ */
+
+/* Keep a zone document (ED-269 or GeoJSON text) imported through the API; the journal
+ * then holds a zone_import command naming its id, so a restart loads it again. */
+int vg_store_zone_doc_add(vg_store *s, vg_time time, const char *name, const char *text,
+                          size_t len, int64_t *id, vg_error *err);
+/* The document's text, malloc'd (caller frees). VG_ENOTFOUND for an unknown id. */
+int vg_store_zone_doc_get(vg_store *s, int64_t id, char **text, size_t *len, vg_error *err);
+
 /* Lower-case hex of a hash, 64 characters and a NUL. */
 void vg_store_hash_hex(const uint8_t hash[VG_AUDIT_HASH_BYTES], char out[65]);
 

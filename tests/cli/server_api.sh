@@ -152,7 +152,18 @@ expect_http 400 PUT /posture "${cleo[@]}" -d '{"level":"vigilance","level":"vigi
 expect_http 400 PUT /posture "${cleo[@]}" --data-binary $'{"level":"vigi\xff"}'
 head -c 100000 /dev/zero | tr '\0' ' ' > "$tmp/big"
 expect_http 413 PUT /posture "${cleo[@]}" --data-binary @"$tmp/big"
-expect_http 501 POST /zones "${cleo[@]}" -d '{}'
+expect_http 400 POST /zones "${cleo[@]}" -d '{}'
+expect_http 400 POST /zones "${cleo[@]}" -d 'not json'
+cat > "$tmp/zone.geojson" <<'GEO'
+{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[2.33,48.855],[2.34,48.855],[2.34,48.86],[2.33,48.86],[2.33,48.855]]]},"properties":{"identifier":"TEST-BOX","name":"Test box","restriction":"PROHIBITED","lowerLimit":0,"upperLimit":300}}]}
+GEO
+expect_http 403 POST /zones -b "$tmp/jar.otto" -H "X-CSRF-Token: $otto_csrf" --data-binary @"$tmp/zone.geojson"
+expect_http 200 POST /zones "${cleo[@]}" --data-binary @"$tmp/zone.geojson"
+[[ $(jq .zones "$tmp/body") == 1 ]] || fail "zone import: $(cat "$tmp/body")"
+pass
+expect_http 200 GET /zones "${bearer[@]}"
+[[ $(jq -c '[.features[].properties.identifier] | unique' "$tmp/body") == '["TEST-BOX"]' ]] || fail "zones after import: $(head -c 300 "$tmp/body")"
+pass
 expect_http 200 GET "/audit?limit=3" "${cleo[@]}"
 [[ $(jq '.audit | length' "$tmp/body") == 3 ]] || fail "audit: $(cat "$tmp/body")"
 pass
@@ -205,6 +216,9 @@ expect_http 200 GET /tracks "${cleo[@]}"
 pass
 expect_http 200 GET /whitelist "${cleo[@]}"
 [[ $(jq -c '[.whitelist[].uas_id]' "$tmp/body") == '["FR-MEDIA-01"]' ]] || fail "after kill -9: whitelist $(cat "$tmp/body")"
+pass
+expect_http 200 GET /zones "${cleo[@]}"
+[[ $(jq -c '[.features[].properties.identifier] | unique' "$tmp/body") == '["TEST-BOX"]' ]] || fail "after kill -9: zones $(head -c 300 "$tmp/body")"
 pass
 expect_http 200 GET /sensors "${cleo[@]}"
 [[ $(jq -r '.sensors[] | select(.id == "radar-pont-neuf") | .up' "$tmp/body") == false ]] \
