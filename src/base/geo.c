@@ -37,11 +37,25 @@ static void sincosd(double deg, double *s, double *c)
     *c += 0.0;
 }
 
+/* atan2(y, x) through atan of a quotient no larger than 1 in magnitude, which the
+ * library computes in half the time of atan2, to within an ulp or two of it (the
+ * quotient's rounding): nanometres on the Earth. Not for (0, 0). */
+static double angle_of(double y, double x)
+{
+    if (fabs(y) <= fabs(x)) {
+        double a = atan(y / x);
+        if (x < 0.0)
+            a += signbit(y) ? -VG_PI : VG_PI;
+        return a;
+    }
+    return (y > 0.0 ? 0.5 * VG_PI : -0.5 * VG_PI) - atan(x / y);
+}
+
 /* Longitude in (-180, 180]: atan2 returns -180 for y = -0 on the negative x axis,
  * which is the same meridian as +180. */
 static double lon_from_xy(double x, double y)
 {
-    double lon = atan2(y, x) * DEG_PER_RAD;
+    double lon = angle_of(y, x) * DEG_PER_RAD;
     if (lon <= -180.0)
         lon += 360.0;
     return lon + 0.0;
@@ -60,11 +74,42 @@ vg_vec3 vg_geo_to_ecef(vg_geo g)
     return p;
 }
 
+/* √(a² + b²): the plain formula where it cannot overflow or underflow — every
+ * coordinate on and around the Earth, to within an ulp — and hypot, several
+ * times dearer, elsewhere. The tracker converts a position for every output. */
+static double norm2(double a, double b)
+{
+    double s = a * a + b * b;
+    if (s > 1e-290 && s < 1e290)
+        return sqrt(s);
+    return hypot(a, b);
+}
+
+/* ∛x for the x ≥ 1 of Vermeille's formula. Anywhere near the Earth's surface x is
+ * within a few percent of 1, where Newton's iteration from 1 + (x − 1)/3 reaches
+ * the cube root to the last bit in three or four steps — a quarter of what the
+ * library's general cbrt costs, within an ulp or two of it; elsewhere (or if it
+ * has not settled) cbrt. */
+static double cube_root(double x)
+{
+    if (!(x >= 1.0 && x <= 1.5))
+        return cbrt(x);
+    double t = 1.0 + (x - 1.0) / 3.0;
+    for (int i = 0; i < 8; i++) {
+        double next = t - (t * t * t - x) / (3.0 * t * t);
+        /* Settled to within rounding (it may then alternate between neighbours). */
+        if (fabs(next - t) <= 4e-16 * t)
+            return next;
+        t = next;
+    }
+    return cbrt(x);
+}
+
 vg_geo vg_ecef_to_geo(vg_vec3 p)
 {
     const double a = VG_WGS84_A;
     const double e4 = E2 * E2;
-    double rho = hypot(p.x, p.y);
+    double rho = norm2(p.x, p.y);
     vg_geo g;
 
     /* On the polar axis the general formula would reduce to 0/0 for the longitude
@@ -84,16 +129,16 @@ vg_geo vg_ecef_to_geo(vg_vec3 p)
     double q = (1.0 - E2) * (p.z / a) * (p.z / a);
     double r = (pp + q - e4) / 6.0;
     double s = e4 * pp * q / (4.0 * r * r * r);
-    double t = cbrt(1.0 + s + sqrt(s * (2.0 + s)));
+    double t = cube_root(1.0 + s + sqrt(s * (2.0 + s)));
     double u = r * (1.0 + t + 1.0 / t);
     double v = sqrt(u * u + e4 * q);
     double w = E2 * (u + v - q) / (2.0 * v);
     double k = sqrt(u + v + w * w) - w;
     double d = k * rho / (k + E2);
-    double dz = hypot(d, p.z);
+    double dz = norm2(d, p.z);
 
     /* Half-angle form: well conditioned from the equator up to the pole. */
-    g.lat = 2.0 * atan2(p.z, d + dz) * DEG_PER_RAD;
+    g.lat = 2.0 * atan(p.z / (d + dz)) * DEG_PER_RAD; /* d + dz > 0, |p.z| ≤ dz */
     g.lon = lon_from_xy(p.x, p.y);
     g.alt = (k + E2 - 1.0) / k * dz;
     return g;

@@ -411,8 +411,17 @@ int vg_assign_solve(vg_assign *a, int rows, int cols, const vg_assign_edge *edge
     for (int i = 0; i < rows; i++)
         a->row_col[i] = -1;
 
-    for (int f = 0; f < rows; f++)
+    for (int f = 0; f < rows; f++) {
+        if (a->row_start[f] == a->row_start[f + 1]) {
+            /* No edge: the search would label only f's own dummy column, which no
+             * other row can reach, and take it. Do that directly. */
+            a->col_row[cols + f] = f;
+            a->row_col[f] = cols + f;
+            a->row_cost[f] = dummy;
+            continue;
+        }
         augment(a, cols, f, dummy);
+    }
 
     double assigned_cost = 0.0;
     int assigned = 0;

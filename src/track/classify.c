@@ -33,6 +33,16 @@ static void apply(double logp[VG_CLASS_COUNT], const double l[VG_CLASS_COUNT])
     normalise(logp);
 }
 
+/* The same with the likelihoods' logarithms given: the fixed tables below are
+ * applied to every confirmed track every second, and their logarithms are
+ * constants (written out to the last bit, as log() gives them). */
+static void apply_log(double logp[VG_CLASS_COUNT], const double ll[VG_CLASS_COUNT])
+{
+    for (int c = 0; c < VG_CLASS_COUNT; c++)
+        logp[c] += ll[c];
+    normalise(logp);
+}
+
 void vg_class_init(double logp[VG_CLASS_COUNT])
 {
     /* Most of what a counter-drone sensor sees over a city is not yet explained. */
@@ -41,8 +51,9 @@ void vg_class_init(double logp[VG_CLASS_COUNT])
         logp[c] = log(prior[c]);
 }
 
-void vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d)
+bool vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d)
 {
+    bool changed = d->has_class_hint;
     if (d->has_class_hint) {
         /* A hint is a sensor's classifier output: trust it, but softly (its own
          * errors are not independent from one scan to the next). */
@@ -54,38 +65,51 @@ void vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d)
         apply(logp, l);
     }
     if (d->identity.source == VG_IDSRC_REMOTEID || d->identity.source == VG_IDSRC_FRBEACON) {
-        static const double l[VG_CLASS_COUNT] = {0.95, 0.01, 0.02, 0.02};
-        apply(logp, l);
+        static const double ll[VG_CLASS_COUNT] = { /* ln {0.95, 0.01, 0.02, 0.02} */
+            -0.051293294387550578, -4.6051701859880909, -3.912023005428146, -3.912023005428146};
+        apply_log(logp, ll);
     } else if (d->identity.source == VG_IDSRC_ADSB) {
-        static const double l[VG_CLASS_COUNT] = {0.02, 0.01, 0.95, 0.02};
-        apply(logp, l);
+        static const double ll[VG_CLASS_COUNT] = { /* ln {0.02, 0.01, 0.95, 0.02} */
+            -3.912023005428146, -4.6051701859880909, -0.051293294387550578, -3.912023005428146};
+        apply_log(logp, ll);
     } else if (d->identity.source == VG_IDSRC_RF) {
         /* A drone's control link: birds and airliners do not emit one. */
-        static const double l[VG_CLASS_COUNT] = {0.7, 0.05, 0.1, 0.15};
-        apply(logp, l);
+        static const double ll[VG_CLASS_COUNT] = { /* ln {0.7, 0.05, 0.1, 0.15} */
+            -0.35667494393873245, -2.9957322735539909, -2.3025850929940455, -1.8971199848858813};
+        apply_log(logp, ll);
+    } else {
+        return changed;
     }
+    return true;
 }
 
-void vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double speed_v,
+bool vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double speed_v,
                          double height)
 {
     (void)speed_v;
     /* Consumer drones stay under ~20 m/s and FPV racers under ~50; pigeons and gulls
      * fly 10-20 m/s; manned aircraft are fast or high (FACTS.md §4). */
     if (speed_h > 60.0 || height > 1000.0) {
-        static const double l[VG_CLASS_COUNT] = {0.05, 0.02, 0.9, 0.1};
-        apply(logp, l);
+        static const double ll[VG_CLASS_COUNT] = { /* ln {0.05, 0.02, 0.9, 0.1} */
+            -2.9957322735539909, -3.912023005428146, -0.10536051565782628, -2.3025850929940455};
+        apply_log(logp, ll);
     } else if (speed_h > 25.0) {
-        static const double l[VG_CLASS_COUNT] = {0.5, 0.05, 0.4, 0.2};
-        apply(logp, l);
+        static const double ll[VG_CLASS_COUNT] = { /* ln {0.5, 0.05, 0.4, 0.2} */
+            -0.69314718055994529, -2.9957322735539909, -0.916290731874155, -1.6094379124341003};
+        apply_log(logp, ll);
     } else if (speed_h < 1.0 && fabs(speed_v) < 1.0) {
         /* Hovering: drones and helicopters do, birds seldom, aeroplanes never. */
-        static const double l[VG_CLASS_COUNT] = {0.6, 0.15, 0.15, 0.3};
-        apply(logp, l);
+        static const double ll[VG_CLASS_COUNT] = { /* ln {0.6, 0.15, 0.15, 0.3} */
+            -0.51082562376599072, -1.8971199848858813, -1.8971199848858813, -1.2039728043259361};
+        apply_log(logp, ll);
     } else if (speed_h >= 8.0 && speed_h <= 22.0 && height < 150.0) {
-        static const double l[VG_CLASS_COUNT] = {0.4, 0.4, 0.05, 0.3};
-        apply(logp, l);
+        static const double ll[VG_CLASS_COUNT] = { /* ln {0.4, 0.4, 0.05, 0.3} */
+            -0.916290731874155, -0.916290731874155, -2.9957322735539909, -1.2039728043259361};
+        apply_log(logp, ll);
+    } else {
+        return false;
     }
+    return true;
 }
 
 void vg_class_probabilities(const double logp[VG_CLASS_COUNT], double p[VG_CLASS_COUNT])

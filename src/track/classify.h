@@ -15,13 +15,15 @@
 /* The prior of a new track. */
 void vg_class_init(double logp[VG_CLASS_COUNT]);
 
-/* Evidence carried by a detection (hint, identity source). */
-void vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d);
+/* Evidence carried by a detection (hint, identity source). Returns whether there was
+ * any (logp changed). */
+bool vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d);
 
 /* Evidence from kinematics: horizontal speed (m/s), vertical speed and height above
  * the site origin (m). The tracker applies it at most once per second of track
- * time, to confirmed tracks, so a long track does not drown its other evidence. */
-void vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double speed_v,
+ * time, to confirmed tracks, so a long track does not drown its other evidence.
+ * Returns whether the kinematics said anything (logp changed). */
+bool vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double speed_v,
                          double height);
 
 /* Probabilities from log-probabilities. */

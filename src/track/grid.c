@@ -7,29 +7,45 @@
 
 #include "vigie/error.h"
 
-#define EMPTY INT64_MIN
+#define EMPTY VG_GRID_EMPTY
 
-/* Cell coordinates beyond ±2^30 cells are clamped: at a metre per cell that is a
- * million kilometres, far outside any site frame the codec accepts. */
+static int32_t find_slot(const vg_grid *g, int64_t key)
+{
+    return vg_grid_find_slot(g, key);
+}
+
 static int64_t cell_coord(double v, double cell)
 {
-    double c = floor(v / cell);
-    if (!(c > -1073741824.0))
-        c = -1073741824.0;
-    if (c > 1073741823.0)
-        c = 1073741823.0;
-    return (int64_t)c;
+    return vg_grid_coord(v, cell);
 }
 
 static int64_t pack(int64_t ix, int64_t iy)
 {
-    return (int64_t)(((uint64_t)ix << 32) ^ ((uint64_t)iy & 0xffffffffu));
+    return vg_grid_pack(ix, iy);
 }
 
-static uint32_t hash_key(int64_t key, uint32_t mask)
+/* A table of cap empty cells. */
+static int alloc_cells(vg_grid *g, uint32_t cap)
 {
-    uint64_t h = (uint64_t)key * 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(h >> 32) & mask;
+    /* Aligned so that the four slots of a hash group share one cache line. */
+    vg_grid_cell *cells = aligned_alloc(64, cap * sizeof *cells);
+    uint32_t *used = malloc(cap * sizeof *used);
+    if (!cells || !used) {
+        free(cells);
+        free(used);
+        return VG_ENOMEM;
+    }
+    for (uint32_t s = 0; s < cap; s++) {
+        cells[s].key = EMPTY;
+        cells[s].head = -1;
+    }
+    free(g->cells);
+    free(g->used_slots);
+    g->cells = cells;
+    g->used_slots = used;
+    g->cap = cap;
+    g->used = 0;
+    return 0;
 }
 
 int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks)
@@ -37,25 +53,34 @@ int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks)
     memset(g, 0, sizeof *g);
     g->cell = cell;
     g->ntracks = max_tracks;
-    g->cap = 16;
-    while (g->cap < 4u * (uint32_t)max_tracks)
-        g->cap *= 2;
-    g->cells = malloc(g->cap * sizeof *g->cells);
     g->next = malloc((size_t)max_tracks * sizeof *g->next);
     g->prev = malloc((size_t)max_tracks * sizeof *g->prev);
     g->slot = malloc((size_t)max_tracks * sizeof *g->slot);
-    g->used_slots = malloc(g->cap * sizeof *g->used_slots);
-    if (!g->cells || !g->next || !g->prev || !g->slot || !g->used_slots) {
+    if (!g->next || !g->prev || !g->slot || alloc_cells(g, 1024) < 0) {
         vg_grid_free(g);
         return VG_ENOMEM;
-    }
-    for (uint32_t s = 0; s < g->cap; s++) {
-        g->cells[s].key = EMPTY;
-        g->cells[s].head = -1;
     }
     for (int32_t i = 0; i < max_tracks; i++)
         g->slot[i] = -1;
     return 0;
+}
+
+int vg_grid_reserve(vg_grid *g, uint32_t cells)
+{
+    /* At most a quarter full after a rebuild, and never more than four slots per
+     * possible track: a table sized by use, not by the configured maximum, stays
+     * small enough to live in cache, where its lookups are cheap. */
+    uint64_t want = 4u * (uint64_t)cells, limit = 4u * (uint64_t)g->ntracks;
+    if (want > limit)
+        want = limit;
+    uint64_t cap = g->cap;
+    while (cap < want)
+        cap *= 2;
+    if (cap == g->cap || cap > UINT32_MAX / 2)
+        return 0;
+    if (g->used)
+        vg_grid_clear(g);
+    return alloc_cells(g, (uint32_t)cap);
 }
 
 void vg_grid_free(vg_grid *g)
@@ -83,17 +108,6 @@ void vg_grid_clear(vg_grid *g)
 bool vg_grid_crowded(const vg_grid *g)
 {
     return g->used * 2 > g->cap;
-}
-
-/* The slot of key, or the empty slot where it would go; -1 if the table is full. */
-static int32_t find_slot(const vg_grid *g, int64_t key)
-{
-    uint32_t mask = g->cap - 1;
-    uint32_t s = hash_key(key, mask);
-    for (uint32_t probes = 0; probes < g->cap; probes++, s = (s + 1) & mask)
-        if (g->cells[s].key == key || g->cells[s].key == EMPTY)
-            return (int32_t)s;
-    return -1;
 }
 
 void vg_grid_remove(vg_grid *g, int32_t i)
@@ -132,19 +146,4 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
     g->cells[s].head = i;
     g->slot[i] = s;
     return 0;
-}
-
-void vg_grid_query(const vg_grid *g, double e, double n, double radius, vg_grid_visit_fn fn,
-                   void *ud)
-{
-    int64_t x0 = cell_coord(e - radius, g->cell), x1 = cell_coord(e + radius, g->cell);
-    int64_t y0 = cell_coord(n - radius, g->cell), y1 = cell_coord(n + radius, g->cell);
-    for (int64_t iy = y0; iy <= y1; iy++)
-        for (int64_t ix = x0; ix <= x1; ix++) {
-            int32_t s = find_slot(g, pack(ix, iy));
-            if (s < 0 || g->cells[s].key == EMPTY)
-                continue;
-            for (int32_t i = g->cells[s].head; i >= 0; i = g->next[i])
-                fn(ud, i);
-        }
 }

@@ -9,7 +9,9 @@
 #ifndef VIGIE_TRACK_GRID_H
 #define VIGIE_TRACK_GRID_H
 
+#include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct vg_grid_cell {
@@ -32,6 +34,12 @@ typedef struct vg_grid {
 int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks);
 void vg_grid_free(vg_grid *g);
 
+/* Make room for `cells` occupied cells at a low load, growing the table (by
+ * doublings) if needed; a table that grows is cleared, so call it on an empty grid
+ * (after vg_grid_clear) and file the tracks after. Returns 0 or VG_ENOMEM (the old
+ * table is kept). */
+int vg_grid_reserve(vg_grid *g, uint32_t cells);
+
 /* Forget every cell and filing, in time proportional to what is filed. */
 void vg_grid_clear(vg_grid *g);
 
@@ -42,11 +50,74 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n);
 /* Unfile track i (no-op if not filed). */
 void vg_grid_remove(vg_grid *g, int32_t i);
 
+#define VG_GRID_EMPTY INT64_MIN
+
+/* Cell coordinates beyond ±2^30 cells are clamped: at a metre per cell that is a
+ * million kilometres, far outside any site frame the codec accepts. */
+static inline int64_t vg_grid_coord(double v, double cell)
+{
+    double c = floor(v / cell);
+    if (!(c > -1073741824.0))
+        c = -1073741824.0;
+    if (c > 1073741823.0)
+        c = 1073741823.0;
+    return (int64_t)c;
+}
+
+static inline int64_t vg_grid_pack(int64_t ix, int64_t iy)
+{
+    return (int64_t)(((uint64_t)ix << 32) ^ ((uint64_t)iy & 0xffffffffu));
+}
+
+/* The slot of key, or the empty slot where it would go; -1 if the table is full. */
+static inline int32_t vg_grid_find_slot(const vg_grid *g, int64_t key)
+{
+    /* Four neighbouring cells of a row hash to four consecutive slots — one cache
+     * line — so that a query's row of cells costs one or two lines, not three. */
+    uint32_t mask = g->cap - 1;
+    uint64_t group = (uint64_t)key & ~(uint64_t)(3ull << 32);
+    uint32_t s = ((uint32_t)((group * 0x9e3779b97f4a7c15ull) >> 32) & ~3u) |
+                 (uint32_t)(((uint64_t)key >> 32) & 3u);
+    s &= mask;
+    for (uint32_t probes = 0; probes < g->cap; probes++, s = (s + 1) & mask)
+        if (g->cells[s].key == key || g->cells[s].key == VG_GRID_EMPTY)
+            return (int32_t)s;
+    return -1;
+}
+
 /* Call fn(ud, i) for every track filed in a cell within `radius` of (e, n), in a
- * deterministic order (cells row by row, tracks most recently filed first). */
+ * deterministic order (cells row by row, tracks most recently filed first); the
+ * caller's per-track array pf_base (entries of pf_stride bytes, or NULL) is
+ * prefetched one track ahead. Inline,
+ * so that the caller's fn is too: a query visits a handful of cells and tracks, and
+ * calls through a pointer would cost as much as the visit. */
 typedef void (*vg_grid_visit_fn)(void *ud, int32_t i);
-void vg_grid_query(const vg_grid *g, double e, double n, double radius, vg_grid_visit_fn fn,
-                   void *ud);
+static inline void vg_grid_query(const vg_grid *g, double e, double n, double radius,
+                                 vg_grid_visit_fn fn, void *ud, const void *pf_base,
+                                 size_t pf_stride)
+{
+#if !defined(__GNUC__)
+    (void)pf_base;
+    (void)pf_stride;
+#endif
+    int64_t x0 = vg_grid_coord(e - radius, g->cell), x1 = vg_grid_coord(e + radius, g->cell);
+    int64_t y0 = vg_grid_coord(n - radius, g->cell), y1 = vg_grid_coord(n + radius, g->cell);
+    for (int64_t iy = y0; iy <= y1; iy++)
+        for (int64_t ix = x0; ix <= x1; ix++) {
+            int32_t s = vg_grid_find_slot(g, vg_grid_pack(ix, iy));
+            if (s < 0 || g->cells[s].key == VG_GRID_EMPTY)
+                continue;
+            for (int32_t i = g->cells[s].head, nx; i >= 0; i = nx) {
+                nx = g->next[i];
+#if defined(__GNUC__)
+                /* The next entry's per-track data, while fn looks at this one. */
+                if (nx >= 0 && pf_base)
+                    __builtin_prefetch((const char *)pf_base + (size_t)nx * pf_stride);
+#endif
+                fn(ud, i);
+            }
+        }
+}
 
 /* Whether more cells can be added without degrading the table (≤ 50 % full). */
 bool vg_grid_crowded(const vg_grid *g);

@@ -8,6 +8,7 @@
  * slightly off, which is exactly when the textbook form starts producing negative
  * variances. Every failure is detected before anything is written. */
 #include <math.h>
+#include <string.h>
 
 #include "vigie/error.h"
 #include "vigie/filter.h"
@@ -15,9 +16,13 @@
 
 #define N VG_KF_N
 
-/* F·P·Fᵀ + Q exploits F = I + dt·E, E moving velocity into position: P's rows, then
- * its columns, gain dt times their velocity counterpart — 36 multiply-adds instead of
- * the 432 of two dense 6×6 products, for a step done for every track at every scan. */
+/* F·P·Fᵀ + Q exploits F = I + dt·E, E moving velocity into position: P's rows gain
+ * dt times their velocity counterpart, then its columns. Written out on the upper
+ * triangle — this runs for every track at every scan — with exactly the
+ * operations, in the order, of the row pass, column pass and symmetrisation it
+ * replaces, so the result is the same to the bit. Only the position-position block
+ * is formed two ways (rows first or columns first round differently); the other
+ * blocks are the same either way. */
 void vg_kf_predict_cv(vg_kf *kf, double dt, double q)
 {
     if (!(dt > 0.0) || !isfinite(dt))
@@ -26,22 +31,33 @@ void vg_kf_predict_cv(vg_kf *kf, double dt, double q)
         kf->x[i] += dt * kf->x[i + 3];
 
     double *P = kf->P;
-    for (int i = 0; i < 3; i++) /* rows: A = F·P */
-        for (int j = 0; j < N; j++)
-            P[i * N + j] += dt * P[(i + 3) * N + j];
-    for (int j = 0; j < 3; j++) /* columns: A·Fᵀ */
-        for (int i = 0; i < N; i++)
-            P[i * N + j] += dt * P[i * N + j + 3];
-
     double dt2 = dt * dt;
     double qpp = q * dt2 * dt / 3.0, qpv = q * dt2 / 2.0, qvv = q * dt;
+    /* pv[i][j] = row pass of P[i][j+3]: (F·P)[i][j+3], which the column pass leaves. */
+    double pv[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            pv[i][j] = P[i * N + j + 3] + dt * P[(i + 3) * N + j + 3];
     for (int i = 0; i < 3; i++) {
-        P[i * N + i] += qpp;
-        P[i * N + i + 3] += qpv;
-        P[(i + 3) * N + i] += qpv;
+        for (int j = i; j < 3; j++) {
+            /* (F·P·Fᵀ)[i][j] with rows first, and [j][i] the same way, averaged. */
+            double a = (P[i * N + j] + dt * P[(i + 3) * N + j]) + dt * pv[i][j];
+            if (j == i) {
+                P[i * N + i] = a + qpp;
+                continue;
+            }
+            double b = (P[j * N + i] + dt * P[(j + 3) * N + i]) + dt * pv[j][i];
+            double s = 0.5 * (a + b);
+            P[i * N + j] = s;
+            P[j * N + i] = s;
+        }
+        for (int j = 0; j < 3; j++) {
+            double v = i == j ? pv[i][j] + qpv : pv[i][j];
+            P[i * N + j + 3] = v;
+            P[(j + 3) * N + i] = v;
+        }
         P[(i + 3) * N + i + 3] += qvv;
     }
-    vg_mat_symmetrize(P, N);
 }
 
 /* Everything an update needs from the innovation, computed once. */
@@ -83,9 +99,89 @@ static int innovate(const vg_kf *kf, const vg_meas_model *m, innov *in)
     return VG_OK;
 }
 
+/* The innovation of a position measurement (H = [I₃ 0]), the common case, without
+ * forming H: S = P[0:3,0:3] + R symmetrised, its Cholesky factor L (lower triangle,
+ * row-major 3 × 3) and d2 — the very operations of the general path, in its order
+ * (a product with H only adds exact zeros and ones), so the results are the same to
+ * the bit, for a fraction of the instructions. */
+static int innovate_position(const vg_kf *kf, const vg_meas_model *m, double nu[3],
+                             double S[9], double L[9], double *d2)
+{
+    const double *P = kf->P, *R = m->R;
+    for (int i = 0; i < 3; i++) {
+        nu[i] = m->z[i] - kf->x[i];
+        if (!isfinite(nu[i]))
+            return VG_ERANGE;
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            S[i * 3 + j] = P[i * N + j] + R[i * 3 + j];
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++) {
+            double v = 0.5 * (S[i * 3 + j] + S[j * 3 + i]);
+            S[i * 3 + j] = v;
+            S[j * 3 + i] = v;
+        }
+    /* Cholesky–Banachiewicz (vg_mat_cholesky), unrolled. */
+    double s00 = S[0];
+    if (!(s00 > 0.0) || !isfinite(s00))
+        return VG_ERANGE;
+    double l00 = sqrt(s00);
+    double l10 = S[3] / l00;
+    double s11 = S[4] - l10 * l10;
+    if (!(s11 > 0.0) || !isfinite(s11))
+        return VG_ERANGE;
+    double l11 = sqrt(s11);
+    double l20 = S[6] / l00;
+    double l21 = (S[7] - l20 * l10) / l11;
+    double s22 = S[8] - l20 * l20 - l21 * l21;
+    if (!(s22 > 0.0) || !isfinite(s22))
+        return VG_ERANGE;
+    double l22 = sqrt(s22);
+    L[0] = l00, L[1] = 0.0, L[2] = 0.0;
+    L[3] = l10, L[4] = l11, L[5] = 0.0;
+    L[6] = l20, L[7] = l21, L[8] = l22;
+    /* vg_mat_mahalanobis2, unrolled. */
+    double y0 = nu[0] / l00;
+    double y1 = (nu[1] - l10 * y0) / l11;
+    double y2 = (nu[2] - l20 * y0 - l21 * y1) / l22;
+    double d = 0.0;
+    d += y0 * y0;
+    d += y1 * y1;
+    d += y2 * y2;
+    if (!isfinite(d))
+        return VG_ERANGE;
+    *d2 = d;
+    return VG_OK;
+}
+
+/* ln det S from its Cholesky factor: one logarithm of the diagonal's product when
+ * that product is an ordinary number (it always is for covariances in m², from
+ * micrometres to light-seconds), else the sum of the logarithms. */
+static double logdet3(const double L[9])
+{
+    double p = L[0] * L[4] * L[8];
+    if (isnormal(p))
+        return 2.0 * log(p);
+    return vg_mat_chol_logdet(L, 3);
+}
+
 int vg_kf_innovation(const vg_kf *kf, const vg_meas_model *m, double *nu, double *S,
                      double *d2)
 {
+    if (m->kind == VG_MM_POSITION && m->dim == 3) {
+        double pnu[3], pS[9], L[9], pd2;
+        int rc = innovate_position(kf, m, pnu, pS, L, &pd2);
+        if (rc != VG_OK)
+            return rc;
+        if (nu)
+            vg_mat_copy(nu, pnu, 3, 1);
+        if (S)
+            vg_mat_copy(S, pS, 3, 3);
+        if (d2)
+            *d2 = pd2;
+        return VG_OK;
+    }
     innov in;
     int rc = innovate(kf, m, &in);
     if (rc != VG_OK)
@@ -101,6 +197,14 @@ int vg_kf_innovation(const vg_kf *kf, const vg_meas_model *m, double *nu, double
 
 int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logdet_s)
 {
+    if (m->kind == VG_MM_POSITION && m->dim == 3) {
+        double nu[3], S[9], L[9];
+        int rc = innovate_position(kf, m, nu, S, L, d2);
+        if (rc != VG_OK)
+            return rc;
+        *logdet_s = logdet3(L);
+        return VG_OK;
+    }
     innov in;
     int rc = innovate(kf, m, &in);
     if (rc != VG_OK)
@@ -116,59 +220,67 @@ int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logd
  * path — and position measurements are most of what a tracker sees. */
 static int update_position(vg_kf *kf, const vg_meas_model *m, double *loglik)
 {
-    double nu[3], S[9], L[9];
-    for (int i = 0; i < 3; i++) {
-        nu[i] = m->z[i] - kf->x[i];
-        if (!isfinite(nu[i]))
-            return VG_ERANGE;
-        for (int j = 0; j < 3; j++)
-            S[i * 3 + j] = kf->P[i * N + j] + m->R[i * 3 + j];
-    }
-    vg_mat_symmetrize(S, 3);
-    if (vg_mat_cholesky(L, S, 3) != VG_OK)
-        return VG_ERANGE;
-    double d2 = vg_mat_mahalanobis2(L, nu, 3);
-    if (!isfinite(d2))
-        return VG_ERANGE;
+    double nu[3], S[9], L[9], d2;
+    int rc = innovate_position(kf, m, nu, S, L, &d2);
+    if (rc != VG_OK)
+        return rc;
 
-    /* Kᵀ = S⁻¹·(H·P), H·P being P's first three rows. */
-    double Kt[3 * N], K[N * 3];
-    vg_mat_cholesky_solve(Kt, L, kf->P, 3, N);
-    vg_mat_transpose(K, Kt, 3, N);
+    /* Kᵀ = S⁻¹·(H·P), H·P being P's first three rows: vg_mat_cholesky_solve
+     * unrolled, column by column, straight into K = (Kᵀ)ᵀ. */
+    double K[N * 3];
+    const double *P0 = kf->P, *P1 = kf->P + N, *P2 = kf->P + 2 * N;
+    for (int c = 0; c < N; c++) {
+        double y0 = P0[c] / L[0];
+        double y1 = (P1[c] - L[3] * y0) / L[4];
+        double y2 = (P2[c] - L[6] * y0 - L[7] * y1) / L[8];
+        double k2 = y2 / L[8];
+        double k1 = (y1 - L[7] * k2) / L[4];
+        double k0 = (y0 - L[3] * k1 - L[6] * k2) / L[0];
+        K[c * 3] = k0;
+        K[c * 3 + 1] = k1;
+        K[c * 3 + 2] = k2;
+    }
 
     double x[N];
     for (int i = 0; i < N; i++)
         x[i] = kf->x[i] + K[i * 3] * nu[0] + K[i * 3 + 1] * nu[1] + K[i * 3 + 2] * nu[2];
 
-    /* X = (I − K·H)·P = P − K·P[0:3,:]; then P' = X·(I − K·H)ᵀ + K·R·Kᵀ
-     *   = X − X[:,0:3]·Kᵀ + K·R·Kᵀ, upper triangle mirrored: exactly symmetric. */
-    double X[N * N], KR[N * 3], P[N * N];
-    for (int i = 0; i < N; i++)
+    /* Joseph form, P' = (I − K·H)·P·(I − K·H)ᵀ + K·R·Kᵀ, arranged for H = [I₃ 0]:
+     *   X = (I − K·H)·P = P − K·P[0:3,:],
+     *   P' = X − X[:,0:3]·Kᵀ + (K·R)·Kᵀ = X + Y·Kᵀ with Y = K·R − X[:,0:3],
+     * on the upper triangle, mirrored: exactly symmetric, and still the sum of two
+     * congruences of P and R (the form that keeps P positive definite when the
+     * gain is slightly off), for about half the arithmetic of writing it out. */
+    const double *Pin = kf->P, *R = m->R;
+    double X[N * N], Y[N * 3], P[N * N];
+    for (int i = 0; i < N; i++) {
+        double k0 = K[i * 3], k1 = K[i * 3 + 1], k2 = K[i * 3 + 2];
         for (int j = 0; j < N; j++)
-            X[i * N + j] = kf->P[i * N + j] - (K[i * 3] * kf->P[j] + K[i * 3 + 1] * kf->P[N + j] +
-                                               K[i * 3 + 2] * kf->P[2 * N + j]);
-    for (int i = 0; i < N; i++)
+            X[i * N + j] = Pin[i * N + j] - (k0 * Pin[j] + k1 * Pin[N + j] + k2 * Pin[2 * N + j]);
         for (int j = 0; j < 3; j++)
-            KR[i * 3 + j] = K[i * 3] * m->R[j] + K[i * 3 + 1] * m->R[3 + j] +
-                            K[i * 3 + 2] * m->R[6 + j];
-    for (int i = 0; i < N; i++)
+            Y[i * 3 + j] = (k0 * R[j] + k1 * R[3 + j] + k2 * R[6 + j]) - X[i * N + j];
+    }
+    /* Any infinity or NaN makes `bad` a NaN: one test instead of one per entry. */
+    double bad = 0.0;
+    for (int i = 0; i < N; i++) {
+        bad += x[i] * 0.0;
         for (int j = i; j < N; j++) {
-            double v = X[i * N + j];
-            for (int k = 0; k < 3; k++)
-                v += KR[i * 3 + k] * K[j * 3 + k] - X[i * N + k] * K[j * 3 + k];
+            double v = X[i * N + j] + (Y[i * 3] * K[j * 3] + Y[i * 3 + 1] * K[j * 3 + 1] +
+                                       Y[i * 3 + 2] * K[j * 3 + 2]);
             P[i * N + j] = v;
             P[j * N + i] = v;
+            bad += v * 0.0;
         }
+    }
+    if (bad != 0.0)
+        return VG_ERANGE;
     for (int i = 0; i < N; i++)
-        if (!isfinite(x[i]) || !(P[i * N + i] > 0.0))
-            return VG_ERANGE;
-    for (int i = 0; i < N * N; i++)
-        if (!isfinite(P[i]))
+        if (!(P[i * N + i] > 0.0))
             return VG_ERANGE;
     if (loglik)
         *loglik = -0.5 * (d2 + 3 * log(2.0 * VG_PI) + vg_mat_chol_logdet(L, 3));
-    vg_mat_copy(kf->x, x, N, 1);
-    vg_mat_copy(kf->P, P, N, N);
+    memcpy(kf->x, x, sizeof x);
+    memcpy(kf->P, P, sizeof P);
     return VG_OK;
 }
 
@@ -230,13 +342,17 @@ void vg_kf_init_position(vg_kf *kf, const vg_meas_model *m, double vel_var)
 {
     if (m->kind != VG_MM_POSITION || m->dim != 3)
         return;
-    vg_mat_zero(kf->P, N, N);
+    memset(kf->P, 0, sizeof kf->P);
     for (int i = 0; i < 3; i++) {
         kf->x[i] = m->z[i];
         kf->x[i + 3] = 0.0;
-        for (int j = 0; j < 3; j++)
-            kf->P[i * N + j] = m->R[i * 3 + j];
         kf->P[(i + 3) * N + i + 3] = vel_var;
+        kf->P[i * N + i] = m->R[i * 3 + i];
+        /* R's two triangles averaged (vg_mat_symmetrize), should R be asymmetric. */
+        for (int j = i + 1; j < 3; j++) {
+            double v = 0.5 * (m->R[i * 3 + j] + m->R[j * 3 + i]);
+            kf->P[i * N + j] = v;
+            kf->P[j * N + i] = v;
+        }
     }
-    vg_mat_symmetrize(kf->P, N);
 }

@@ -17,6 +17,7 @@
 #include "vigie/track.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,7 +154,10 @@ static void drop_track(vg_tracker *t, int32_t i, vg_time time, const char *reaso
     t->out.time = time;
     memset(&t->out.u.track_drop, 0, sizeof t->out.u.track_drop);
     t->out.u.track_drop.id = k->id;
-    snprintf(t->out.u.track_drop.reason, sizeof t->out.u.track_drop.reason, "%s", reason);
+    /* A bounded copy of a constant (snprintf would cost more than the drop). */
+    char *dst = t->out.u.track_drop.reason;
+    for (size_t c = 0; c + 1 < sizeof t->out.u.track_drop.reason && reason[c]; c++)
+        dst[c] = reason[c];
     emit(ud, &t->out);
     vg_grid_remove(&t->grid, i);
     id_remove(t, i);
@@ -192,7 +196,8 @@ static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_
         k->operator_pos = in->operator_pos;
     }
     k->integrity |= d->integrity | extra_integrity;
-    vg_class_detection(k->logp, d);
+    if (vg_class_detection(k->logp, d))
+        vg_class_probabilities(k->logp, k->class_p);
 }
 
 static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_meas_model *pos,
@@ -205,7 +210,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     int32_t i = t->free_head;
     trk *k = &t->tracks[i];
     t->free_head = k->free_next;
-    memset(k, 0, sizeof *k);
+    memset(k, 0, offsetof(trk, st)); /* st_init below writes the state */
     k->live = true;
     k->live_pos = t->nlive;
     t->live[t->nlive++] = i;
@@ -223,7 +228,8 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     st_init(t, &k->st, &kf);
     k->hits = 1;
     k->opportunities = 1;
-    vg_class_init(k->logp);
+    memcpy(k->logp, t->class_prior, sizeof k->logp);
+    memcpy(k->class_p, t->class_prior_p, sizeof k->class_p);
     apply_detection(t, k, in, time, integrity);
     t->hot[i].stamp = 0; /* scans count from 1: a reused slot is no one's column */
     vg_trk_refresh_hot(t, i);
@@ -231,7 +237,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
         t->st.spoof_flags++;
     t->st.started++;
     t->st.live++;
-    vg_trk_file_in_grid(t, i, &kf);
+    vg_trk_file_in_grid(t, i, kf.x[0], kf.x[1], kf.x[3], kf.x[4]);
     return i;
 }
 
@@ -251,11 +257,12 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
     column *col = &t->cols[c];
     col->track = i;
     col->bound = col->hit = false;
-    col->pred = k->st;
+    st_copy(t, &col->pred, &k->st);
     /* A detection older than the state (sensors' clocks disagree a little) updates
      * the state as it is rather than predicting backwards. */
     st_predict(t, &col->pred, dt_s(time, k->t_state));
-    st_combined(t, &col->pred, &col->comb);
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        vg_imm_combine(&col->pred.imm, &col->comb);
     h->stamp = t->stamp;
     h->col = c;
     return c;
@@ -278,51 +285,23 @@ static double log_det(const double *a, int d)
     return vg_mat_chol_logdet(l, d);
 }
 
-static void consider(void *ud, int32_t i)
+/* Gate the pair (current detection, track i) and record it as an edge if it passes. */
+static void gate_pair(vg_tracker *t, int32_t i)
 {
-    vg_tracker *t = ud;
-    const trk_hot *h = &t->hot[i];
-    if (h->stamp == t->stamp && t->cols[h->col].bound)
-        return;
-    if (h->tentative != t->g_tentative)
-        return;
-    if (h->cooperative && identities_conflict(t->g_det, &t->tracks[i]))
-        return;
-    /* Cheap prefilter before predicting: the squared Mahalanobis distance is at least
-     * dist² / trace(S_h) for the horizontal part, and trace(S_h) is bounded by the
-     * track's horizontal variance extrapolated to the scan time plus the detection's.
-     * Tracks beyond gate × that bound cannot pass the gate, so skipping them loses
-     * no pair. */
-    if (t->g_mm->kind != VG_MM_BEARING) {
-        double dt = fmax(dt_s(t->g_time, h->t_state), 0.0);
-        double ex = h->x + h->vx * dt - t->g_point.x;
-        double ey = h->y + h->vy * dt - t->g_point.y;
-        double dist2 = ex * ex + ey * ey;
-        if (dist2 > t->g_radius * t->g_radius)
-            return;
-        double sp = h->sp, sv = h->sv;
-        double q = t->cfg.model == VG_TRACK_MODEL_IMM
-                       ? fmax(t->cfg.process_noise, t->cfg.process_noise_manoeuvre)
-                       : t->cfg.process_noise;
-        double bound = (sp + dt * sv) * (sp + dt * sv) + 2.0 * q * dt * dt * dt / 3.0 +
-                       t->g_var_h;
-        if (dist2 > t->cfg.gate * t->cfg.gate * bound * 1.0001 + 1e-9)
-            return;
-    }
     int32_t col = column_of(t, i, t->g_time);
     if (col < 0) {
         t->st.full++;
         return;
     }
     double d2, logdet_s;
-    if (vg_kf_gate(&t->cols[col].comb, t->g_mm, &d2, &logdet_s) < 0)
+    if (vg_kf_gate(col_kf(t, &t->cols[col]), t->g_mm, &d2, &logdet_s) < 0)
         return;
     if (d2 > t->cfg.gate * t->cfg.gate)
         return;
     /* Cost: the negative log-likelihood up to a constant, d² + ln det S, measured
      * from ln det R so that it is never negative. Without the determinant a vague
      * track (large S, small d²) would win detections from a precise one. */
-    double cost = d2 + fmax(logdet_s - t->g_logdet_r, 0.0);
+    double cost = d2 + max_d(logdet_s - t->g_logdet_r, 0.0);
     /* The same track can be reached twice along a bearing's ray: one edge only. */
     for (int32_t e = t->nedges - 1; e >= 0 && t->edges[e].row == t->g_row; e--)
         if (t->edges[e].col == col)
@@ -332,6 +311,68 @@ static void consider(void *ud, int32_t i)
         return;
     }
     t->edges[t->nedges++] = (vg_assign_edge){t->g_row, col, cost};
+}
+
+/* Keep tentative track i for the second pass; false if the list cannot grow. */
+static bool defer(vg_tracker *t, int32_t i)
+{
+    if (t->ndefer == t->defer_cap) {
+        int64_t want = t->defer_cap ? 2 * (int64_t)t->defer_cap : 1024;
+        if (want > INT32_MAX / 2)
+            return false;
+        deferred *n = realloc(t->defer, (size_t)want * sizeof *n);
+        if (!n)
+            return false;
+        t->defer = n;
+        t->defer_cap = (int32_t)want;
+    }
+    t->defer[t->ndefer++] = (deferred){t->g_row, i};
+    return true;
+}
+
+static void consider(void *ud, int32_t i)
+{
+    vg_tracker *t = ud;
+    const trk_hot *h = &t->hot[i];
+    if (h->stamp == t->stamp && t->cols[h->col].bound)
+        return;
+    bool later = false;
+    if (h->tentative != t->g_tentative) {
+        if (!t->g_defer || !h->tentative)
+            return;
+        later = true;
+    }
+    if (h->cooperative && identities_conflict(t->g_det, &t->tracks[i]))
+        return;
+    /* Cheap prefilter before predicting: the squared Mahalanobis distance is at least
+     * dist² / trace(S_h) for the horizontal part, and trace(S_h) is bounded by the
+     * track's horizontal variance extrapolated to the scan time plus the detection's.
+     * Tracks beyond gate × that bound cannot pass the gate, so skipping them loses
+     * no pair. */
+    if (t->g_mm->kind != VG_MM_BEARING) {
+        double dt = max_d(dt_s(t->g_time, h->t_state), 0.0);
+        double ex = h->x + h->vx * dt - t->g_point.x;
+        double ey = h->y + h->vy * dt - t->g_point.y;
+        double dist2 = ex * ex + ey * ey;
+        if (dist2 > t->g_radius * t->g_radius)
+            return;
+        double sp = h->sp, sv = h->sv;
+        double q = t->cfg.model == VG_TRACK_MODEL_IMM
+                       ? max_d(t->cfg.process_noise, t->cfg.process_noise_manoeuvre)
+                       : t->cfg.process_noise;
+        double bound = (sp + dt * sv) * (sp + dt * sv) + 2.0 * q * dt * dt * dt / 3.0 +
+                       t->g_var_h;
+        if (dist2 > t->cfg.gate * t->cfg.gate * bound * 1.0001 + 1e-9)
+            return;
+    }
+    if (later) {
+        /* Whether its column is bound is checked again when it is gated: only the
+         * identity step binds tentative tracks before the second pass. */
+        if (!defer(t, i))
+            t->defer_lost = true;
+        return;
+    }
+    gate_pair(t, i);
 }
 
 /* Where a detection is, for the grid — its position, or its sensor for bearings —
@@ -353,23 +394,30 @@ static vg_vec3 detection_point(const vg_meas_model *m, double *var_h)
 
 static double query_radius(const vg_tracker *t, vg_time time)
 {
-    double r = t->cfg.search_radius_m + t->vmax * fmax(dt_s(time, t->grid_time), 0.0);
+    double r = t->cfg.search_radius_m + t->vmax * max_d(dt_s(time, t->grid_time), 0.0);
     /* Bound the cells visited: a wild vmax must not turn a query into a scan. */
     double rmax = t->cfg.grid_cell_m * 30.0;
     return r < rmax ? r : rmax;
 }
 
-static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
+/* Set the gathering context to detection `row`. */
+static void aim(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
 {
-    t->g_logdet_r = log_det(in->mm.R, in->mm.dim);
+    t->g_logdet_r = t->row_logdet_r[row];
     t->g_mm = &in->mm;
     t->g_det = in;
     t->g_row = row;
     t->g_time = time;
+}
+
+static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
+{
+    aim(t, row, in, time);
     t->g_radius = query_radius(t, time);
     t->g_point = detection_point(&in->mm, &t->g_var_h);
     if (in->mm.kind != VG_MM_BEARING) {
-        vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, t->g_radius, consider, t);
+        vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, t->g_radius, consider, t, t->hot,
+                      sizeof *t->hot);
         return;
     }
     /* Walk the bearing's ray in steps of one cell, querying around each point. */
@@ -381,7 +429,26 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
     for (double s = 0.0; s <= t->cfg.bearing_range_m; s += step) {
         t->g_point = (vg_vec3){in->mm.sensor.x + dir.x / h * s, in->mm.sensor.y + dir.y / h * s,
                                in->mm.sensor.z};
-        vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, step, consider, t);
+        vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, step, consider, t, t->hot,
+                      sizeof *t->hot);
+    }
+}
+
+/* The second pass's candidates: the tentative tracks the first pass set aside, for
+ * the detections it left unassigned — the same pairs, in the same order, as a
+ * second grid query would find. */
+static void gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time time)
+{
+    for (int32_t d = 0; d < t->ndefer; d++) {
+        int32_t r = t->defer[d].row, i = t->defer[d].track;
+        if (t->row[r] != ROW_OPEN)
+            continue;
+        const trk_hot *h = &t->hot[i];
+        if (h->stamp == t->stamp && t->cols[h->col].bound)
+            continue;
+        if (t->g_row != r || t->g_det != &in[r])
+            aim(t, r, &in[r], time);
+        gate_pair(t, i);
     }
 }
 
@@ -476,12 +543,35 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
      * clutter never takes a detection an established track can explain. Leaving a
      * detection unassigned costs more than any gated pair (it starts a track);
      * leaving a track unassigned costs nothing here (the M-of-N logic counts it). */
+    /* ln det R per detection; a sensor's detections often share one R. */
+    int last = -1;
+    for (int r = 0; r < n; r++) {
+        const vg_meas_model *m = &in[r].mm;
+        t->row_logdet_r[r] = 0.0;
+        if (t->row[r] != ROW_OPEN)
+            continue;
+        if (last >= 0 && in[last].mm.dim == m->dim &&
+            memcmp(in[last].mm.R, m->R, (size_t)(m->dim * m->dim) * sizeof m->R[0]) == 0)
+            t->row_logdet_r[r] = t->row_logdet_r[last];
+        else
+            t->row_logdet_r[r] = log_det(m->R, m->dim);
+        last = r;
+    }
+    t->ndefer = 0;
+    t->defer_lost = false;
     for (int pass = 0; pass < 2; pass++) {
         t->g_tentative = pass == 1;
+        t->g_defer = pass == 0;
         t->nedges = 0;
-        for (int r = 0; r < n; r++)
-            if (t->row[r] == ROW_OPEN)
-                gather(t, r, &in[r], time);
+        t->g_row = -1;
+        t->g_det = NULL;
+        if (pass == 1 && !t->defer_lost) {
+            gather_deferred(t, in, time);
+        } else {
+            for (int r = 0; r < n; r++)
+                if (t->row[r] == ROW_OPEN)
+                    gather(t, r, &in[r], time);
+        }
         if (t->nedges == 0)
             continue;
         double total, miss = t->cfg.gate * t->cfg.gate + 100.0;
@@ -498,16 +588,18 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
     /* 4. updates and new tracks, in detection order */
     for (int r = 0; r < n; r++) {
         int32_t c = t->row[r];
+        if (r + 4 < n && t->row[r + 4] >= 0)
+            prefetch_track(t, t->cols[t->row[r + 4]].track);
         if (c >= 0) {
             column *col = &t->cols[c];
-            state s = col->pred;
-            if (st_update(t, &s, &in[r].mm) < 0) {
+            /* A failed update leaves the prediction as it was. */
+            if (st_update(t, &col->pred, &in[r].mm) < 0) {
                 t->st.rejected_by_filter++;
                 continue;
             }
             trk *k = &t->tracks[col->track];
             col->hit = true;
-            k->st = s;
+            st_copy(t, &k->st, &col->pred);
             k->t_state = time;
             k->hits = (uint16_t)(k->hits < UINT16_MAX ? k->hits + 1 : k->hits);
             apply_detection(t, k, &in[r], time, 0);
@@ -518,9 +610,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         if (in[r].mm.kind == VG_MM_BEARING) {
             int32_t i = use_bearing(t, &in[r], time);
             if (i >= 0) {
-                vg_kf kf;
-                st_combined(t, &t->tracks[i].st, &kf);
-                emit_track(t, &t->tracks[i], &kf, time, emit, ud);
+                vg_kf tmp;
+                emit_track(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
             }
             continue;
         }
@@ -536,9 +627,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         uint32_t flags = t->row[r] == ROW_SPOOF ? VG_INTEG_IDENTITY_OUTSIDE_GATE : 0;
         int32_t i = start_track(t, &in[r], pm, time, flags);
         if (i >= 0) {
-            vg_kf kf;
-            st_combined(t, &t->tracks[i].st, &kf);
-            emit_track(t, &t->tracks[i], &kf, time, emit, ud);
+            vg_kf tmp;
+            emit_track(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
         }
     }
 
@@ -546,6 +636,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
     for (int32_t c = 0; c < t->ncols; c++) {
         column *col = &t->cols[c];
         trk *k = &t->tracks[col->track];
+        if (c + 4 < t->ncols)
+            prefetch_track(t, t->cols[c + 4].track);
         if (!k->live)
             continue;
         if (k->opportunities < UINT16_MAX)
@@ -558,51 +650,94 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             k->status = VG_TRACK_CONFIRMED;
         }
         confirm_or_expire(t, col->track, time, emit, ud);
-        vg_kf kf;
-        st_combined(t, &k->st, &kf);
+        vg_kf tmp;
+        const vg_kf *kf = st_kf(t, &k->st, &tmp);
         if (k->status != VG_TRACK_TENTATIVE && dt_s(time, k->t_kin) >= 1.0) {
-            vg_class_kinematics(k->logp, hypot(kf.x[3], kf.x[4]), kf.x[5], kf.x[2]);
+            if (vg_class_kinematics(k->logp, hypot(kf->x[3], kf->x[4]), kf->x[5], kf->x[2]))
+                vg_class_probabilities(k->logp, k->class_p);
             k->t_kin = time;
         }
-        vg_trk_file_in_grid(t, col->track, &kf);
-        emit_track(t, k, &kf, time, emit, ud);
+        vg_trk_file_in_grid(t, col->track, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
+        emit_track(t, k, kf, time, emit, ud);
     }
     return 0;
 }
 
 /* ---- housekeeping ------------------------------------------------------------------- */
 
+/* Where a CV track will be at dt ≥ 0 from its state, and the trace of its predicted
+ * position covariance: what housekeeping needs, without predicting the whole
+ * covariance. The arithmetic is vg_kf_predict_cv's for these entries, so the
+ * decisions are those a full prediction would give. */
+static double cv_pos_trace_at(const vg_kf *kf, double dt, double q, double *e, double *n)
+{
+    *e = kf->x[0];
+    *n = kf->x[1];
+    if (!(dt > 0.0) || !isfinite(dt))
+        return pos_trace(kf);
+    *e += dt * kf->x[3];
+    *n += dt * kf->x[4];
+    const double *P = kf->P;
+    double dt2 = dt * dt;
+    double qpp = q * dt2 * dt / 3.0;
+    double d[3];
+    for (int i = 0; i < 3; i++) {
+        double pv = P[i * VG_KF_N + i + 3] + dt * P[(i + 3) * VG_KF_N + i + 3];
+        d[i] = (P[i * VG_KF_N + i] + dt * P[(i + 3) * VG_KF_N + i]) + dt * pv + qpp;
+    }
+    return d[0] + d[1] + d[2];
+}
+
 void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, void *ud)
 {
     vg_grid_clear(&t->grid);
+    vg_grid_reserve(&t->grid, (uint32_t)t->nlive); /* no room: puts rebuild as they go */
     t->vmax = 0.0;
     t->grid_time = time;
+    bool cv = t->cfg.model != VG_TRACK_MODEL_IMM;
     /* Walk the live list by position: a drop moves the last entry into the current
      * one, which is then visited next (hence no increment after a drop). The order
      * depends only on the events, so outputs stay deterministic. */
     for (int32_t n = 0; n < t->nlive;) {
         int32_t i = t->live[n];
         trk *k = &t->tracks[i];
-        state s = k->st;
-        st_predict(t, &s, dt_s(time, k->t_state));
-        vg_kf kf;
-        st_combined(t, &s, &kf);
+        if (n + 8 < t->nlive)
+            prefetch_track(t, t->live[n + 8]);
         double age = dt_s(time, k->t_update);
         if (age > t->cfg.delete_after_s) {
             drop_track(t, i, time, "timeout", emit, ud);
             continue;
         }
-        if (pos_trace(&kf) > t->cfg.delete_pos_var) {
+        /* Most tracks only need their predicted position and position variance;
+         * the whole prediction is made for the few that change status. */
+        double e, no, trace;
+        vg_kf kf;
+        if (cv) {
+            trace = cv_pos_trace_at(&k->st.kf, dt_s(time, k->t_state), t->cfg.process_noise,
+                                    &e, &no);
+        } else {
+            state s = k->st;
+            st_predict(t, &s, dt_s(time, k->t_state));
+            st_combined(t, &s, &kf);
+            trace = pos_trace(&kf);
+            e = kf.x[0];
+            no = kf.x[1];
+        }
+        if (trace > t->cfg.delete_pos_var) {
             drop_track(t, i, time, "covariance", emit, ud);
             continue;
         }
         n++;
         if (k->status == VG_TRACK_CONFIRMED && age > t->cfg.coast_after_s) {
             k->status = VG_TRACK_COASTING;
+            if (cv) {
+                kf = k->st.kf;
+                vg_kf_predict_cv(&kf, dt_s(time, k->t_state), t->cfg.process_noise);
+            }
             emit_track(t, k, &kf, time, emit, ud);
         }
-        vg_trk_file_in_grid(t, i, &kf);
+        const vg_kf *v = cv ? &k->st.kf : &kf;
+        vg_trk_file_in_grid(t, i, e, no, v->x[3], v->x[4]);
     }
     id_rebuild_if_needed(t);
 }
-

@@ -22,18 +22,19 @@ typedef struct trk {
     vg_time t_state;            /* time of the state estimate */
     vg_time t_update;           /* time of the last measurement update */
     vg_time t_kin;              /* last kinematic class evidence */
-    state st;
     uint32_t updates;
     uint16_t hits, opportunities;
     vg_identity identity;
     bool id_mapped;             /* present in the identity table */
     double logp[VG_CLASS_COUNT];
+    double class_p[VG_CLASS_COUNT]; /* exp(logp), kept with it: outputs are many */
     char sensor[VG_ID_MAX];
     bool has_operator, operator_has_alt;
     vg_geo operator_pos;
     uint32_t integrity;
     int32_t free_next;
     int32_t live_pos;           /* index in the live list */
+    state st;                   /* last: a new track clears what precedes it only */
 } trk;
 
 /* What gating reads for every candidate, kept apart from the track records (a
@@ -41,21 +42,32 @@ typedef struct trk {
  * entry per track: with tens of thousands of tracks, memory traffic is the cost. */
 typedef struct trk_hot {
     double x, y, vx, vy;        /* combined state, site frame, at t_state */
-    double sp, sv;              /* √(P_ee + P_nn), √(P_vev_e + P_vnv_n) */
     vg_time t_state;
+    float sp, sv;               /* √(P_ee + P_nn), √(P_vev_e + P_vnv_n), rounded up:
+                                 * they only widen a prefilter, which stays exact */
     uint32_t stamp;             /* scan in which col is valid */
     int32_t col;
     bool tentative;
     bool cooperative;           /* carries a Remote ID, French beacon or ADS-B identity */
 } trk_hot;
 
+/* One cache line per entry: a query touches several tracks, each costs a line. */
+_Static_assert(sizeof(trk_hot) == 64, "trk_hot is one cache line");
+
 /* Per scan, per candidate track: its prediction to the scan's time. */
 typedef struct column {
     int32_t track;
     bool bound, hit;
     state pred;
-    vg_kf comb;                 /* the prediction as one filter (IMM combined) */
+    vg_kf comb;                 /* the prediction as one filter: IMM only (CV: pred.kf) */
 } column;
+
+/* A tentative track found near a detection while gathering the established ones:
+ * gated later, only if the detection is still unassigned, so that one grid query
+ * per detection serves both association passes. */
+typedef struct deferred {
+    int32_t row, track;
+} deferred;
 
 #define ID_EMPTY (-1)
 #define ID_TOMB (-2)
@@ -86,6 +98,10 @@ struct vg_tracker {
     int32_t nedges, max_edges;
     int32_t *row;               /* per detection: bound column, or a ROW_* mark */
     int32_t *row_to_col;
+    double *row_logdet_r;       /* per detection: ln det R */
+    deferred *defer;            /* tentative candidates of the first pass */
+    int32_t ndefer, defer_cap;
+    bool defer_lost;            /* the list could not grow: query again in pass 2 */
     /* gathering context */
     const vg_meas_model *g_mm;
     const vg_track_input *g_det;
@@ -94,9 +110,12 @@ struct vg_tracker {
     double g_radius;
     vg_time g_time;
     bool g_tentative;           /* this pass considers tentative tracks only, or none */
+    bool g_defer;               /* and it defers the tentative ones to the next pass */
     double g_var_h;             /* the detection's horizontal variance (trace), m² */
     double g_logdet_r;          /* ln det R of the detection being gathered */
     vg_bearings bearings;
+    double class_prior[VG_CLASS_COUNT];   /* a new track's logp and class_p, */
+    double class_prior_p[VG_CLASS_COUNT]; /* computed once */
     vg_tracker_stats st;
     vg_event out;
 };
@@ -121,6 +140,57 @@ static inline void st_combined(const vg_tracker *t, const state *s, vg_kf *out)
         *out = s->kf;
 }
 
+/* fmax, inline: the library call is not, and this runs per candidate. Same result,
+ * NaN handling included (a NaN argument yields the other one). */
+static inline double max_d(double a, double b)
+{
+    return (a > b || b != b) ? a : b;
+}
+
+/* Ask for the memory of track record i before it is needed: the loops over the
+ * live tracks and over a scan's columns visit records in no order the hardware can
+ * guess, and with tens of thousands of tracks each visit would wait on memory.
+ * Only a hint: no effect on results. */
+static inline void prefetch_track(const vg_tracker *t, int32_t i)
+{
+#if defined(__GNUC__)
+    const trk *k = &t->tracks[i];
+    const char *s = (const char *)&k->st;
+    __builtin_prefetch(k);
+    __builtin_prefetch((const char *)k + 64);
+    for (size_t off = 0; off < sizeof(vg_kf); off += 64)
+        __builtin_prefetch(s + off);
+#else
+    (void)t;
+    (void)i;
+#endif
+}
+
+/* The prediction of a column as one filter. */
+static inline vg_kf *col_kf(const vg_tracker *t, column *c)
+{
+    return t->cfg.model == VG_TRACK_MODEL_IMM ? &c->comb : &c->pred.kf;
+}
+
+/* Copy a state: a CV state is a fraction of the union. */
+static inline void st_copy(const vg_tracker *t, state *dst, const state *src)
+{
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        dst->imm = src->imm;
+    else
+        dst->kf = src->kf;
+}
+
+/* A track's state as one filter: the CV filter itself, or the IMM combined into
+ * *tmp. */
+static inline const vg_kf *st_kf(const vg_tracker *t, const state *s, vg_kf *tmp)
+{
+    if (t->cfg.model != VG_TRACK_MODEL_IMM)
+        return &s->kf;
+    vg_imm_combine(&s->imm, tmp);
+    return tmp;
+}
+
 static inline double dt_s(vg_time to, vg_time from)
 {
     return (double)(to - from) / 1e6;
@@ -129,7 +199,7 @@ static inline double dt_s(vg_time to, vg_time from)
 /* tracker_life.c */
 void vg_trk_refresh_hot(vg_tracker *t, int32_t i);
 void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o);
-void vg_trk_file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf);
+void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn);
 bool vg_trk_grow_tracks(vg_tracker *t);
 bool vg_trk_grow_cols(vg_tracker *t);
 

@@ -1,6 +1,7 @@
 /* track/tracker_life.c — a tracker's life outside scans: configuration defaults
  * and checks, creation and memory growth, moving tracks to a new site frame,
  * turning tracks into output form, visiting them for reports. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,19 +30,28 @@ void vg_tracker_config_defaults(vg_tracker_config *c)
     c->bearing_range_m = 5000.0;
 }
 
-/* The output form of track k with (combined) state kf. */
+/* v as a float no smaller than v (NaN stays NaN, too large becomes infinity). */
+static float float_up(double v)
+{
+    float f = (float)v;
+    if ((double)f < v) /* one step up (at least), and above 0 for tiny values */
+        f = f * (1.0f + FLT_EPSILON) + FLT_MIN;
+    return f;
+}
+
+/* The gating summary of track i, from its state. */
 void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
 {
     const trk *k = &t->tracks[i];
     trk_hot *h = &t->hot[i];
-    vg_kf c;
-    st_combined(t, &k->st, &c);
-    h->x = c.x[0];
-    h->y = c.x[1];
-    h->vx = c.x[3];
-    h->vy = c.x[4];
-    h->sp = sqrt(fmax(c.P[0] + c.P[7], 0.0));
-    h->sv = sqrt(fmax(c.P[21] + c.P[28], 0.0));
+    vg_kf tmp;
+    const vg_kf *c = st_kf(t, &k->st, &tmp);
+    h->x = c->x[0];
+    h->y = c->x[1];
+    h->vx = c->x[3];
+    h->vy = c->x[4];
+    h->sp = float_up(sqrt(max_d(c->P[0] + c->P[7], 0.0)));
+    h->sv = float_up(sqrt(max_d(c->P[21] + c->P[28], 0.0)));
     h->t_state = k->t_state;
     h->tentative = k->status == VG_TRACK_TENTATIVE;
     h->cooperative = k->identity.source == VG_IDSRC_REMOTEID ||
@@ -56,10 +66,10 @@ void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o
     o->pos = vg_enu_to_geo(&t->site, (vg_vec3){kf->x[0], kf->x[1], kf->x[2]});
     o->velocity = (vg_vec3){kf->x[3], kf->x[4], kf->x[5]};
     /* One horizontal sigma: the root mean of the east and north variances. */
-    o->sigma_h = sqrt(fmax(0.5 * (kf->P[0] + kf->P[7]), 0.0));
-    o->sigma_v = sqrt(fmax(kf->P[14], 0.0));
+    o->sigma_h = sqrt(max_d(0.5 * (kf->P[0] + kf->P[7]), 0.0));
+    o->sigma_v = sqrt(max_d(kf->P[14], 0.0));
     o->identity = k->identity;
-    vg_class_probabilities(k->logp, o->class_p);
+    memcpy(o->class_p, k->class_p, sizeof o->class_p);
     o->updates = k->updates;
     memcpy(o->sensor, k->sensor, sizeof o->sensor);
     o->has_operator = k->has_operator;
@@ -68,23 +78,31 @@ void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o
     o->integrity = k->integrity;
 }
 
-void vg_trk_file_in_grid(vg_tracker *t, int32_t i, const vg_kf *kf)
+void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn)
 {
-    if (vg_grid_put(&t->grid, i, kf->x[0], kf->x[1]) < 0) {
-        /* Table full of stale cells: rebuild from the tracks' current states. */
+    if (vg_grid_put(&t->grid, i, e, n) < 0) {
+        /* Table full of stale cells: rebuild from the tracks' current states, in a
+         * larger table if the live tracks need it. */
         vg_grid_clear(&t->grid);
-        for (int32_t n = 0; n < t->nlive; n++) {
-            int32_t j = t->live[n];
-            vg_kf c;
-            st_combined(t, &t->tracks[j].st, &c);
+        vg_grid_reserve(&t->grid, 2u * (uint32_t)t->nlive);
+        for (int32_t l = 0; l < t->nlive; l++) {
+            int32_t j = t->live[l];
+            vg_kf tmp;
+            const vg_kf *c = st_kf(t, &t->tracks[j].st, &tmp);
             if (j == i)
-                c = *kf;
-            vg_grid_put(&t->grid, j, c.x[0], c.x[1]);
+                vg_grid_put(&t->grid, j, e, n);
+            else
+                vg_grid_put(&t->grid, j, c->x[0], c->x[1]);
         }
     }
-    double v = hypot(kf->x[3], kf->x[4]);
-    if (v > t->vmax)
-        t->vmax = v;
+    /* The fastest track bounds how far any moved since the grid was rebuilt; a
+     * squared comparison first spares the square root for the many slower ones. */
+    double v2 = ve * ve + vn * vn;
+    if (v2 > t->vmax * t->vmax * (1.0 - 1e-12)) {
+        double v = hypot(ve, vn);
+        if (v > t->vmax)
+            t->vmax = v;
+    }
 }
 
 /* Memory grows with use, in doublings, up to the configured maxima: a tracker
@@ -100,9 +118,14 @@ bool vg_trk_grow_tracks(vg_tracker *t)
     if (!n)
         return false;
     t->tracks = n;
-    trk_hot *h = realloc(t->hot, (size_t)cap * sizeof *h);
+    /* Cache-line aligned, so that each entry is one line (aligned_alloc wants a
+     * multiple of the alignment: 256 · 2^k entries of 64 bytes are). */
+    trk_hot *h = aligned_alloc(64, (size_t)cap * sizeof *h);
     if (!h)
         return false; /* the larger record array is kept; track_cap is unchanged */
+    if (t->hot)
+        memcpy(h, t->hot, (size_t)t->track_cap * sizeof *h);
+    free(t->hot);
     memset(h + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *h);
     t->hot = h;
     memset(n + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *n);
@@ -187,7 +210,11 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->edges = malloc((size_t)t->max_edges * sizeof *t->edges);
     t->row = malloc((size_t)cfg->max_scan * sizeof *t->row);
     t->row_to_col = malloc((size_t)cfg->max_scan * sizeof *t->row_to_col);
-    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !vg_trk_grow_tracks(t) ||
+    t->row_logdet_r = malloc((size_t)cfg->max_scan * sizeof *t->row_logdet_r);
+    vg_class_init(t->class_prior);
+    vg_class_probabilities(t->class_prior, t->class_prior_p);
+    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->row_logdet_r ||
+        !vg_trk_grow_tracks(t) ||
         !vg_trk_grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
         vg_assign_init(&t->assign, cfg->max_scan, t->max_cols, t->max_edges, err) < 0) {
@@ -215,6 +242,8 @@ void vg_tracker_free(vg_tracker *t)
     free(t->edges);
     free(t->row);
     free(t->row_to_col);
+    free(t->row_logdet_r);
+    free(t->defer);
     free(t);
 }
 
@@ -255,9 +284,9 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
         vg_trk_refresh_hot(t, t->live[n]);
     vg_grid_clear(&t->grid);
     for (int32_t n = 0; n < t->nlive; n++) {
-        vg_kf kf;
-        st_combined(t, &t->tracks[t->live[n]].st, &kf);
-        vg_trk_file_in_grid(t, t->live[n], &kf);
+        vg_kf tmp;
+        const vg_kf *kf = st_kf(t, &t->tracks[t->live[n]].st, &tmp);
+        vg_trk_file_in_grid(t, t->live[n], kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
     }
     vg_bearings_clear(&t->bearings);
 }

@@ -287,6 +287,93 @@ static void test_predict_keeps_covariance_exactly_symmetric(void **state)
     }
 }
 
+/* The prediction written out on the upper triangle must give, to the bit, what the
+ * straightforward procedure gives: rows of P gain dt times their velocity rows, then
+ * columns, then Q, then both triangles averaged. Outputs (and the golden files) are
+ * printed to 17 digits, so "close" would not do. */
+static void test_predict_equals_row_column_procedure_to_the_bit(void **state)
+{
+    (void)state;
+    uint64_t s = 41;
+    for (int trial = 0; trial < 200; trial++) {
+        vg_kf kf;
+        for (int i = 0; i < N; i++)
+            kf.x[i] = th_uniform(&s, -1e4, 1e4);
+        random_spd(kf.P, N, 1e-3, 1e3, &s);
+        double dt = th_uniform(&s, 1e-3, 10.0), q = th_uniform(&s, 1e-3, 50.0);
+        vg_kf ref = kf;
+        vg_kf_predict_cv(&kf, dt, q);
+
+        double *P = ref.P;
+        for (int i = 0; i < 3; i++)
+            ref.x[i] += dt * ref.x[i + 3];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < N; j++)
+                P[i * N + j] += dt * P[(i + 3) * N + j];
+        for (int j = 0; j < 3; j++)
+            for (int i = 0; i < N; i++)
+                P[i * N + j] += dt * P[i * N + j + 3];
+        double dt2 = dt * dt;
+        double qpp = q * dt2 * dt / 3.0, qpv = q * dt2 / 2.0, qvv = q * dt;
+        for (int i = 0; i < 3; i++) {
+            P[i * N + i] += qpp;
+            P[i * N + i + 3] += qpv;
+            P[(i + 3) * N + i] += qpv;
+            P[(i + 3) * N + i + 3] += qvv;
+        }
+        for (int i = 0; i < N; i++)
+            for (int j = i + 1; j < N; j++) {
+                double v = 0.5 * (P[i * N + j] + P[j * N + i]);
+                P[i * N + j] = P[j * N + i] = v;
+            }
+        assert_memory_equal(kf.x, ref.x, sizeof kf.x);
+        assert_memory_equal(kf.P, ref.P, sizeof kf.P);
+    }
+}
+
+/* The gate of a position measurement (its own short path) against a computation
+ * that shares nothing with it: S = P_pp + R, d2 by the cofactor inverse, ln det S
+ * from the cofactor determinant. */
+static double inv3(double out[9], const double a[9]);
+static void test_position_gate_matches_independent_computation(void **state)
+{
+    (void)state;
+    uint64_t s = 43;
+    for (int trial = 0; trial < 100; trial++) {
+        vg_kf kf;
+        for (int i = 0; i < N; i++)
+            kf.x[i] = th_uniform(&s, -100, 100);
+        random_spd(kf.P, N, 0.01, 50.0, &s);
+        double R[9], z[3];
+        random_spd(R, 3, 0.1, 10.0, &s);
+        for (int i = 0; i < 3; i++)
+            z[i] = kf.x[i] + th_uniform(&s, -20, 20);
+        vg_meas_model m = position_model(z, R);
+        double d2, logdet;
+        assert_int_equal(vg_kf_gate(&kf, &m, &d2, &logdet), VG_OK);
+
+        double S[9], Si[9], nu[3], want = 0.0;
+        for (int i = 0; i < 3; i++) {
+            nu[i] = z[i] - kf.x[i];
+            for (int j = 0; j < 3; j++)
+                S[i * 3 + j] = kf.P[i * N + j] + R[i * 3 + j];
+        }
+        double det = inv3(Si, S);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                want += nu[i] * Si[i * 3 + j] * nu[j];
+        assert_near(d2, want, 1e-9 * fmax(want, 1.0));
+        assert_near(logdet, log(det), 1e-9 * fmax(fabs(log(det)), 1.0));
+    }
+    /* A covariance that is not positive definite is refused, not gated. */
+    vg_kf bad = {0};
+    double z[3] = {1, 2, 3}, R[9] = {-1, 0, 0, 0, 1, 0, 0, 0, 1};
+    vg_meas_model m = position_model(z, R);
+    double d2 = -7.0, logdet = -7.0;
+    assert_int_equal(vg_kf_gate(&bad, &m, &d2, &logdet), VG_ERANGE);
+    assert_true(d2 == -7.0 && logdet == -7.0);
+}
+
 /* ---- the update against the textbook linear Kalman filter --------------------------- */
 
 /* 3×3 inverse and determinant by cofactors: independent of mat.c. */
@@ -1262,6 +1349,8 @@ int main(void)
         cmocka_unit_test(test_predict_matches_hand_computed_fpft_plus_q),
         cmocka_unit_test(test_predict_with_zero_dt_changes_nothing),
         cmocka_unit_test(test_predict_keeps_covariance_exactly_symmetric),
+        cmocka_unit_test(test_predict_equals_row_column_procedure_to_the_bit),
+        cmocka_unit_test(test_position_gate_matches_independent_computation),
         cmocka_unit_test(test_position_update_equals_textbook_linear_kalman_filter),
         cmocka_unit_test(test_innovation_outputs_are_optional),
         cmocka_unit_test(test_init_position_sets_state_and_covariance_from_measurement),

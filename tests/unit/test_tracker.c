@@ -406,10 +406,41 @@ static void test_tentative_tracks_are_dropped_and_confirmed_ones_coast(void **st
     scene_close(&s);
 }
 
+/* Many objects at once: 1 500 of them, 200 m apart, appear in one scan. The
+ * tracker's spatial table starts small and must grow in the middle of that scan
+ * (and its tentative candidates, set aside for the second association pass, must
+ * all come back): every later plot updates its own object's track, none starts
+ * another, and all 1 500 are confirmed. */
+static void test_a_crowd_of_objects_grows_the_grid_and_keeps_one_track_each(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 0});
+    enum { SIDE = 30, COUNT = SIDE * 50 };
+    for (int scan = 0; scan < 4; scan++)
+        for (int k = 0; k < COUNT; k++) {
+            double x = (k % SIDE) * 200.0 - 3000.0 + scan * 3.0;
+            double y = (k / SIDE) * 200.0 - 5000.0 - scan * 2.0;
+            push(&s, "{\"type\":\"detection\",\"time\":%d,\"sensor\":\"radar\",\"enu\":"
+                     "{\"x\":%.3f,\"y\":%.3f,\"z\":50,\"sigma\":2}}", scan + 1, x, y);
+        }
+    vg_engine_flush(s.e);
+    vg_engine_stats st;
+    vg_engine_get_stats(s.e, &st);
+    assert_int_equal(st.tracker.started, COUNT);
+    assert_int_equal(st.tracker.assigned, 3 * COUNT);
+    assert_int_equal(st.tracker.live, COUNT);
+    assert_int_equal(st.tracker.confirmed, COUNT);
+    assert_int_equal(st.tracker.full, 0);
+    scene_close(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossing_drones_keep_their_tracks),
+        cmocka_unit_test(test_a_crowd_of_objects_grows_the_grid_and_keeps_one_track_each),
         cmocka_unit_test(test_radar_track_takes_the_remote_id_identity_at_handover),
         cmocka_unit_test(test_birds_near_a_drone_leave_its_track_and_class_alone),
         cmocka_unit_test(test_spoofed_remote_id_position_is_flagged),
