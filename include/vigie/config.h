@@ -72,6 +72,18 @@ typedef struct vg_server_config {
     char pcap_sensor[VG_ID_MAX]; /* the receiver's sensor id for those detections */
 } vg_server_config;
 
+/* [patrol] — units and sites files (docs/patrol.md) and the dispatch tunables; a
+ * zero takes the patrol module's default. */
+typedef struct vg_patrol_config {
+    char units_file[256];
+    char sites_file[256];
+    double detour_factor;       /* road distance / straight line (1.4) */
+    double speed_foot_mps, speed_bike_mps, speed_vehicle_mps; /* 1.4, 4.5, 9 */
+    double stale_after_s;       /* a silent unit is not proposed (300) */
+    double arrival_radius_m;    /* en_route → on_scene (50) */
+    int proposals;              /* units proposed per alert (3) */
+} vg_patrol_config;
+
 typedef struct vg_config {
     vg_site_config site;
     vg_zones_config zones;
@@ -80,6 +92,7 @@ typedef struct vg_config {
     vg_tracker_config tracker;
     vg_log_config log;
     vg_server_config server;
+    vg_patrol_config patrol;
 } vg_config;
 
 /* Fill cfg with the documented defaults. */

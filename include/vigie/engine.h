@@ -14,6 +14,7 @@
 #include "vigie/error.h"
 #include "vigie/event.h"
 #include "vigie/log.h"
+#include "vigie/patrol.h"
 #include "vigie/posture.h"
 #include "vigie/threat.h"
 #include "vigie/track.h"
@@ -70,6 +71,10 @@ int vg_engine_load_zones(vg_engine *e, const char *text, size_t len, const char 
 /* The threat rules and alerts: load protected assets, the whitelist and sensor
  * coverage into them before the first event (vg_threat_load_*). */
 vg_threat *vg_engine_threat(vg_engine *e);
+
+/* Patrol units, sites and dispatches: load units and sites into it
+ * (vg_patrol_load_*), read coverage and units for displays. */
+vg_patrol *vg_engine_patrol(vg_engine *e);
 
 /* The zones loaded (for reports and exports). */
 const vg_zone_list *vg_engine_zones(const vg_engine *e);

@@ -221,7 +221,10 @@ typedef struct vg_dispatch {
     uint64_t alert;
     char unit[VG_ID_MAX];
     double eta_s;
-    char state[VG_KIND_MAX];    /* "proposed", "confirmed", "en_route", ... */
+    char state[VG_KIND_MAX];    /* "proposed", "en_route", "on_scene", ... (docs/patrol.md) */
+    uint32_t rank;              /* a proposal's place, 1 = best; 0: absent */
+    bool has_target;
+    vg_geo target;              /* the pilot or take-off position (lat, lon; alt unused) */
 } vg_dispatch;
 
 typedef enum vg_posture_level {

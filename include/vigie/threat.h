@@ -27,6 +27,8 @@
  *   aircraft_no_id        a manned aircraft (most probable class) without an ADS-B
  *                         identity, inside a prohibited zone
  *   airspace_not_observed every sensor declared to observe a zone is down
+ *   coverage_gap          a sensitive site missed its patrol obligation (raised and
+ *                         resolved by the patrol module, vg_threat_site_gap)
  *
  * Severity by rule and by the strictest posture level at the track's position
  * (vg_postures_level_at over the zones containing it; for zone_predicted the zone
@@ -39,6 +41,7 @@
  *   spoofing               warning    warning             warning
  *   aircraft_no_id         critical   critical            critical
  *   airspace_not_observed  warning    warning             critical
+ *   coverage_gap           info       warning             warning
  *
  * An alert not acknowledged within the posture's escalation_s rises one step (once).
  * The severity of an open alert never goes down.
@@ -82,6 +85,7 @@ typedef enum vg_threat_rule {
     VG_RULE_SPOOFING,
     VG_RULE_AIRCRAFT_NO_ID,
     VG_RULE_AIRSPACE_NOT_OBSERVED,
+    VG_RULE_COVERAGE_GAP,        /* raised by the patrol module (vg_threat_site_gap) */
     VG_RULE_COUNT
 } vg_threat_rule;
 
@@ -196,6 +200,14 @@ int vg_threat_track_drop(vg_threat *th, uint64_t track_id);
 int vg_threat_sensor_status(vg_threat *th, const char *sensor, bool up, vg_time t,
                             const vg_postures *postures, vg_threat_emit_fn emit,
                             void *userdata, vg_error *err);
+
+/* A sensitive site's patrol obligation is missed (gap true: raise or update the
+ * coverage_gap alert keyed by site_id, severity info under vigilance, warning above,
+ * with `detail` as its condition) or met again (gap false: resolve it "by system").
+ * Used by the patrol module. Returns 0, VG_EINVAL, or VG_EFULL. */
+int vg_threat_site_gap(vg_threat *th, const char *site_id, bool gap, vg_posture_level level,
+                       double escalation_s, const char *detail, vg_time t,
+                       vg_threat_emit_fn emit, void *userdata, vg_error *err);
 
 /* Periodic work at time t: escalate each alert still `raised` escalation_s after it
  * was raised (escalation_s of the posture where it was last evaluated): severity one

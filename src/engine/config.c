@@ -83,6 +83,17 @@ static const key_def keys[] = {
     {"server", "pcap", K_STRING, OFF(server.pcap), sizeof(((vg_config *)0)->server.pcap), 0, 0},
     {"server", "pcap_sensor", K_STRING, OFF(server.pcap_sensor),
      sizeof(((vg_config *)0)->server.pcap_sensor), 0, 0},
+    {"patrol", "units_file", K_STRING, OFF(patrol.units_file),
+     sizeof(((vg_config *)0)->patrol.units_file), 0, 0},
+    {"patrol", "sites_file", K_STRING, OFF(patrol.sites_file),
+     sizeof(((vg_config *)0)->patrol.sites_file), 0, 0},
+    {"patrol", "detour_factor", K_DOUBLE, OFF(patrol.detour_factor), 0, 1, 10},
+    {"patrol", "speed_foot_mps", K_DOUBLE, OFF(patrol.speed_foot_mps), 0, 0.1, 100},
+    {"patrol", "speed_bike_mps", K_DOUBLE, OFF(patrol.speed_bike_mps), 0, 0.1, 100},
+    {"patrol", "speed_vehicle_mps", K_DOUBLE, OFF(patrol.speed_vehicle_mps), 0, 0.1, 100},
+    {"patrol", "stale_after_s", K_DOUBLE, OFF(patrol.stale_after_s), 0, 1, 86400},
+    {"patrol", "arrival_radius_m", K_DOUBLE, OFF(patrol.arrival_radius_m), 0, 1, 10000},
+    {"patrol", "proposals", K_INT, OFF(patrol.proposals), 0, 1, 8},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

@@ -47,6 +47,7 @@ struct vg_engine {
 
     vg_postures postures;
     vg_threat *threat;          /* rules and alerts */
+    vg_patrol *patrol;          /* units, sites, coverage, dispatch */
     vg_zone_list zones;         /* loaded zones; the index borrows them */
     vg_zindex *zindex;          /* NULL until zones are loaded */
     double ground_elevation;
@@ -69,6 +70,7 @@ static double amsl_to_wgs84(const vg_engine *e, double alt, vg_alt_ref ref)
 }
 
 static void output(void *userdata, const vg_event *ev);
+static void on_alert(vg_engine *e, const vg_event *ev);
 
 static void emit(vg_engine *e)
 {
@@ -238,6 +240,8 @@ static void output(void *userdata, const vg_event *ev)
             vg_logf(&e->log, VG_LOG_WARN, "%s", err.msg);
     } else if (ev->type == VG_EV_TRACK_DROP) {
         vg_threat_track_drop(e->threat, ev->u.track_drop.id);
+    } else if (ev->type == VG_EV_ALERT) {
+        on_alert(e, ev);
     }
 }
 
@@ -257,6 +261,55 @@ static void flush_scan(vg_engine *e)
     }
 }
 
+/* ---- patrols ------------------------------------------------------------------------ */
+
+/* Looking up one track's pilot: the tracker is visited (it has no lookup by id);
+ * alerts are rare, and followed pilots are looked up once a second. */
+typedef struct pilot_query {
+    vg_engine *e;
+    uint64_t track;              /* 0: every followed track */
+    bool found;
+    vg_geo pilot;
+    vg_time t;
+} pilot_query;
+
+static void pilot_visit(void *userdata, const vg_track *tr)
+{
+    pilot_query *q = userdata;
+    if (!tr->has_operator)
+        return;
+    if (q->track == 0) {
+        if (vg_patrol_follows(q->e->patrol, tr->id))
+            vg_patrol_pilot_moved(q->e->patrol, tr->id, tr->operator_pos, q->t, output, q->e);
+    } else if (tr->id == q->track) {
+        q->found = true;
+        q->pilot = tr->operator_pos;
+    }
+}
+
+/* An alert came out: an open one about a track with a pilot position gets units
+ * proposed; a closed one ends its dispatch. */
+static void on_alert(vg_engine *e, const vg_event *ev)
+{
+    const vg_alert *a = &ev->u.alert;
+    if (vg_patrol_unit_count(e->patrol) == 0)
+        return;
+    pilot_query q = {.e = e, .track = a->track, .t = ev->time};
+    if (a->track != 0 && e->tracker && a->state != VG_ALERT_RESOLVED &&
+        a->state != VG_ALERT_FALSE_ALARM)
+        vg_tracker_visit(e->tracker, ev->time, pilot_visit, &q);
+    vg_patrol_alert(e->patrol, a, q.found ? &q.pilot : NULL, ev->time, output, e);
+}
+
+static void patrol_maintain(vg_engine *e, vg_time t)
+{
+    if (vg_patrol_has_open_dispatch(e->patrol)) {
+        pilot_query q = {.e = e, .t = t};
+        vg_tracker_visit(e->tracker, t, pilot_visit, &q);
+    }
+    vg_patrol_tick(e->patrol, t, &e->postures, output, e);
+}
+
 /* Housekeeping whenever event time enters a new whole second, and on ticks. */
 static void maintain(vg_engine *e, vg_time t, bool tick)
 {
@@ -267,6 +320,7 @@ static void maintain(vg_engine *e, vg_time t, bool tick)
     e->maintained = second;
     vg_tracker_maintain(e->tracker, t, output, e);
     vg_threat_tick(e->threat, t, output, e);
+    patrol_maintain(e, t);
 }
 
 /* ---- detections -------------------------------------------------------------------- */
@@ -450,6 +504,8 @@ static int on_command(vg_engine *e, const vg_event *ev, vg_error *err)
     }
     if (vg_threat_handles(c->kind))
         return vg_threat_command(e->threat, c, ev->time, output, e, err);
+    if (vg_patrol_handles(c->kind))
+        return vg_patrol_command(e->patrol, c, ev->time, &e->postures, output, e, err);
     /* Journaled and counted; the other kinds are handled by the modules that own
      * them (zones, patrols) as those land. */
     vg_logf(&e->log, VG_LOG_DEBUG, "command %s by %s (%s): no handler yet", c->kind, c->user,
@@ -496,6 +552,18 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
     if (vg_threat_create(&e->threat, NULL, err) < 0) {
         vg_engine_free(e);
         return VG_ENOMEM;
+    }
+    vg_patrol_opts po = {.proposals = cfg->patrol.proposals,
+                         .detour_factor = cfg->patrol.detour_factor,
+                         .speed_foot_mps = cfg->patrol.speed_foot_mps,
+                         .speed_bike_mps = cfg->patrol.speed_bike_mps,
+                         .speed_vehicle_mps = cfg->patrol.speed_vehicle_mps,
+                         .stale_after_s = cfg->patrol.stale_after_s,
+                         .arrival_radius_m = cfg->patrol.arrival_radius_m};
+    int prc = vg_patrol_create(&e->patrol, &po, e->threat, err);
+    if (prc < 0) {
+        vg_engine_free(e);
+        return prc;
     }
     e->ground_elevation = cfg->site.ground_elevation;
     e->st.now = VG_TIME_MIN;
@@ -609,6 +677,11 @@ vg_threat *vg_engine_threat(vg_engine *e)
     return e->threat;
 }
 
+vg_patrol *vg_engine_patrol(vg_engine *e)
+{
+    return e->patrol;
+}
+
 const vg_zone_list *vg_engine_zones(const vg_engine *e)
 {
     return &e->zones;
@@ -626,6 +699,7 @@ void vg_engine_free(vg_engine *e)
     if (!e)
         return;
     vg_tracker_free(e->tracker);
+    vg_patrol_free(e->patrol);
     vg_threat_free(e->threat);
     vg_zindex_free(e->zindex);
     vg_zone_list_free(&e->zones);

@@ -46,6 +46,18 @@ THREAT_LOADER(load_assets, vg_threat_load_assets)
 THREAT_LOADER(load_whitelist, vg_threat_load_whitelist)
 THREAT_LOADER(load_coverage, vg_threat_load_coverage)
 
+/* Units and sites are declared before the first event: their clocks (last report,
+ * obligation) start at the first event the engine sees (see vg_patrol_tick). */
+#define PATROL_LOADER(fn, loader)                                                         \
+    static int fn(vg_engine *e, const char *text, size_t len, const char *name,          \
+                  vg_error *err)                                                          \
+    {                                                                                     \
+        int rc = loader(vg_engine_patrol(e), text, len, VG_TIME_MIN, err);                \
+        return rc < 0 ? vg_err_prefix(err, "%s: ", name) : rc;                            \
+    }
+PATROL_LOADER(load_sites, vg_patrol_load_sites)
+PATROL_LOADER(load_units, vg_patrol_load_units)
+
 int vg_engine_load_site_data(vg_engine *engine, const vg_config *cfg, const char *config_path,
                              const vg_logger *log, vg_error *err)
 {
@@ -59,5 +71,12 @@ int vg_engine_load_site_data(vg_engine *engine, const vg_config *cfg, const char
     if (rc >= 0)
         rc = load_one(config_path, cfg->threat.coverage, engine, load_coverage,
                       "sensor coverage", log, err);
+    /* Sites first: they bound the area unit positions are checked against. */
+    if (rc >= 0)
+        rc = load_one(config_path, cfg->patrol.sites_file, engine, load_sites, "patrol sites",
+                      log, err);
+    if (rc >= 0)
+        rc = load_one(config_path, cfg->patrol.units_file, engine, load_units, "patrol units",
+                      log, err);
     return rc < 0 ? rc : 0;
 }

@@ -284,6 +284,10 @@ static void fmt_body(vg_strbuf *sb, const vg_event *ev)
         f_str(sb, "unit", ev->u.dispatch.unit);
         f_num(sb, "eta_s", ev->u.dispatch.eta_s);
         f_str(sb, "state", ev->u.dispatch.state);
+        if (ev->u.dispatch.rank)
+            f_u64(sb, "rank", ev->u.dispatch.rank);
+        if (ev->u.dispatch.has_target)
+            o_position(sb, "target", ev->u.dispatch.target, false, VG_ALT_WGS84);
         break;
     case VG_EV_POSTURE:
         f_str(sb, "level", vg_posture_level_name(ev->u.posture.level));

@@ -585,12 +585,29 @@ static int parse_alert(rd *r, vg_alert *a)
 
 static int parse_dispatch(rd *r, vg_dispatch *d)
 {
-    static const char *const keys[] = {"type", "time", "alert", "unit", "eta_s", "state", NULL};
+    static const char *const keys[] = {"type", "time", "alert", "unit", "eta_s", "state",
+                                       "rank", "target", NULL};
+    static const char *const target_keys[] = {"lat", "lon", NULL};
     TRY(rd_keys(r, keys));
     TRY(rd_uint(r, "alert", 1, &d->alert, NULL));
     TRY(rd_str(r, "unit", d->unit, sizeof d->unit, NULL));
     TRY(rd_num(r, "eta_s", 0.0, 1e7, &d->eta_s, NULL));
-    return rd_str(r, "state", d->state, sizeof d->state, NULL);
+    TRY(rd_str(r, "state", d->state, sizeof d->state, NULL));
+    uint64_t rank = 0;
+    bool present;
+    TRY(rd_uint(r, "rank", 1, &rank, &present));
+    if (present && rank > 64)
+        return vg_err(r->err, VG_ERANGE, "%s.rank: %llu out of range [1, 64]", r->path,
+                      (unsigned long long)rank);
+    d->rank = (uint32_t)rank;
+    char path[64];
+    rd c;
+    TRY(rd_obj(r, "target", &c, path, sizeof path, &d->has_target));
+    if (!d->has_target)
+        return 0;
+    TRY(rd_keys(&c, target_keys));
+    TRY(rd_num(&c, "lat", -90.0, 90.0, &d->target.lat, NULL));
+    return rd_num(&c, "lon", -180.0, 180.0, &d->target.lon, NULL);
 }
 
 static int parse_posture(rd *r, vg_posture *p)

@@ -15,7 +15,7 @@
 
 static const char *const rule_names[VG_RULE_COUNT] = {
     "zone_entry", "zone_predicted", "asset_proximity",
-    "spoofing", "aircraft_no_id", "airspace_not_observed",
+    "spoofing", "aircraft_no_id", "airspace_not_observed", "coverage_gap",
 };
 
 const char *vg_threat_rule_name(vg_threat_rule r)
@@ -31,6 +31,7 @@ static const vg_severity severity_table[VG_RULE_COUNT][VG_POSTURE_LEVEL_COUNT] =
     [VG_RULE_SPOOFING] = {VG_SEV_WARNING, VG_SEV_WARNING, VG_SEV_WARNING},
     [VG_RULE_AIRCRAFT_NO_ID] = {VG_SEV_CRITICAL, VG_SEV_CRITICAL, VG_SEV_CRITICAL},
     [VG_RULE_AIRSPACE_NOT_OBSERVED] = {VG_SEV_WARNING, VG_SEV_WARNING, VG_SEV_CRITICAL},
+    [VG_RULE_COVERAGE_GAP] = {VG_SEV_INFO, VG_SEV_WARNING, VG_SEV_WARNING},
 };
 
 vg_severity vg_threat_severity(vg_threat_rule r, vg_posture_level level)
@@ -400,6 +401,28 @@ int vg_threat_sensor_status(vg_threat *th, const char *sensor, bool up, vg_time 
         }
     }
     return rc;
+}
+
+int vg_threat_site_gap(vg_threat *th, const char *site_id, bool gap, vg_posture_level level,
+                       double escalation_s, const char *detail, vg_time t,
+                       vg_threat_emit_fn emit, void *userdata, vg_error *err)
+{
+    if (!site_id || !site_id[0] || strlen(site_id) >= VG_ID_MAX || !detail)
+        return vg_err(err, VG_EINVAL, "threat: a coverage gap needs a site id and a detail");
+    th_key key = {.kind = TH_KEY_ZONE};
+    memcpy(key.id, site_id, strlen(site_id) + 1);
+    if (!gap) {
+        th_alert *x = th_alert_find_open(th, VG_RULE_COVERAGE_GAP, &key);
+        if (x)
+            th_alert_close(th, x, VG_ALERT_RESOLVED, "system", "patrol presence", t, emit,
+                           userdata);
+        return 0;
+    }
+    th_finding f = {.rule = VG_RULE_COVERAGE_GAP, .key = key,
+                    .severity = vg_threat_severity(VG_RULE_COVERAGE_GAP, level),
+                    .zone = "", .escalation_s = escalation_s};
+    snprintf(f.detail, sizeof f.detail, "%s", detail);
+    return th_alert_fire(th, &f, t, emit, userdata, err);
 }
 
 /* ---- commands ---------------------------------------------------------------------------- */
