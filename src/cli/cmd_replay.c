@@ -240,59 +240,6 @@ static void print_summary(const counts *n, const vg_engine_stats *st, const outp
                 (unsigned long long)t->confirmed, (unsigned long long)t->deleted, t->live);
 }
 
-/* Load one data file named by the configuration (relative to it) into the engine
- * with `load`; "" means none. */
-static int load_one(const replay_opts *o, const char *file, vg_engine *engine,
-                    int (*load)(vg_engine *, const char *, size_t, const char *, vg_error *),
-                    const char *what, vg_error *err)
-{
-    if (!file[0])
-        return 0;
-    char path[4096], *text;
-    size_t len;
-    vg_path_beside(o->config, file, path, sizeof path);
-    int rc = vg_read_file(path, 64u << 20, &text, &len, err);
-    if (rc < 0)
-        return rc;
-    rc = load(engine, text, len, path, err);
-    free(text);
-    if (rc >= 0)
-        fprintf(stderr, "vigie replay: %s from %s\n", what, path);
-    return rc;
-}
-
-static int load_zones(vg_engine *e, const char *text, size_t len, const char *name,
-                      vg_error *err)
-{
-    return vg_engine_load_zones(e, text, len, name, err);
-}
-
-/* The threat module's loaders, with the file name put in front of their messages. */
-#define THREAT_LOADER(fn, loader)                                                         \
-    static int fn(vg_engine *e, const char *text, size_t len, const char *name,          \
-                  vg_error *err)                                                          \
-    {                                                                                     \
-        int rc = loader(vg_engine_threat(e), text, len, err);                             \
-        return rc < 0 ? vg_err_prefix(err, "%s: ", name) : rc;                            \
-    }
-THREAT_LOADER(load_assets, vg_threat_load_assets)
-THREAT_LOADER(load_whitelist, vg_threat_load_whitelist)
-THREAT_LOADER(load_coverage, vg_threat_load_coverage)
-
-/* The site's data: zones, then the threat rules' assets, whitelist and coverage. */
-static int load_site_data(const replay_opts *o, const vg_config *cfg, vg_engine *engine,
-                          vg_error *err)
-{
-    int rc = load_one(o, cfg->zones.file, engine, load_zones, "zones", err);
-    if (rc >= 0)
-        rc = load_one(o, cfg->threat.assets, engine, load_assets, "protected assets", err);
-    if (rc >= 0)
-        rc = load_one(o, cfg->threat.whitelist, engine, load_whitelist, "whitelist", err);
-    if (rc >= 0)
-        rc = load_one(o, cfg->threat.coverage, engine, load_coverage, "sensor coverage", err);
-    return rc < 0 ? rc : 0;
-}
-
 static int run(const replay_opts *o, vg_config *cfg)
 {
     vg_error err;
@@ -325,7 +272,7 @@ static int run(const replay_opts *o, vg_config *cfg)
         fprintf(stderr, "vigie replay: %s\n", ev ? err.msg : "out of memory");
         goto done;
     }
-    if (load_site_data(o, cfg, engine, &err) < 0) {
+    if (vg_engine_load_site_data(engine, cfg, o->config, &log, &err) < 0) {
         fprintf(stderr, "vigie replay: %s\n", err.msg);
         status = VG_EXIT_USAGE;
         goto done;

@@ -134,6 +134,33 @@ int vg_api_parse_object(const char *body, size_t len, char args[VG_JSON_MAX], vg
     return rc;
 }
 
+int vg_api_parse_dispatch(const char *body, size_t len, uint64_t alert, bool outcome,
+                          char args[VG_JSON_MAX], vg_error *err)
+{
+    static const char *const confirm_keys[] = {"unit"};
+    static const char *const outcome_keys[] = {"unit", "outcome"};
+    json_t *j = load_object(body, len, err);
+    if (!j)
+        return err ? err->code : VG_EPARSE;
+    char unit[VG_ID_MAX], result[32] = "";
+    int rc = only_keys(j, outcome ? outcome_keys : confirm_keys, outcome ? 2 : 1, err);
+    if (rc == 0)
+        rc = get_string(j, "unit", true, unit, sizeof unit, err);
+    if (rc == 0 && outcome)
+        rc = get_string(j, "outcome", true, result, sizeof result, err);
+    json_decref(j);
+    if (rc)
+        return rc;
+    json_t *a = json_object();
+    json_object_set_new(a, "alert", json_integer((json_int_t)alert));
+    json_object_set_new(a, "unit", json_string(unit));
+    if (outcome)
+        json_object_set_new(a, "outcome", json_string(result));
+    rc = dump_args(a, args, err);
+    json_decref(a);
+    return rc;
+}
+
 int vg_api_parse_reason(const char *body, size_t len, char reason[VG_TEXT_MAX], vg_error *err)
 {
     static const char *const keys[] = {"reason"};

@@ -27,6 +27,11 @@ int vg_api_parse_object(const char *body, size_t len, char args[VG_JSON_MAX], vg
 /* An optional {"reason": text} body of an alert action; empty bodies are fine. */
 int vg_api_parse_reason(const char *body, size_t len, char reason[VG_TEXT_MAX], vg_error *err);
 
+/* POST /dispatch/{alert}/confirm {"unit"} or .../outcome {"unit","outcome"} → the
+ * args of dispatch_confirm / dispatch_outcome for that alert. */
+int vg_api_parse_dispatch(const char *body, size_t len, uint64_t alert, bool outcome,
+                          char args[VG_JSON_MAX], vg_error *err);
+
 /* A decimal identifier in a path segment: 1..2^63-1, digits only. */
 int vg_api_parse_id(const char *s, size_t len, uint64_t *out);
 

@@ -17,6 +17,7 @@
 #include "vigie/io.h"
 #include "vigie/strbuf.h"
 #include "vigie/threat.h"
+#include "vigie/patrol.h"
 #include "vigie/zones.h"
 
 enum { BATCH_MAX = 256, IDLE_WAIT_MS = 50 };
@@ -230,6 +231,60 @@ static int apply_zone_import(vg_server *s, const vg_command *c, vg_error *err)
     return rc;
 }
 
+/* The patrol units as the picture serves them (few: rebuilt after each batch). */
+static void publish_units(vg_server *s)
+{
+    vg_patrol *pt = vg_engine_patrol(s->engine);
+    int n = pt ? vg_patrol_unit_count(pt) : 0;
+    if (n == 0 && !s->pic.units_json)
+        return;
+    size_t cap = 64 + (size_t)n * (3 * VG_ID_MAX + 320);
+    char *buf = malloc(cap);
+    if (!buf)
+        return;
+    vg_strbuf sb;
+    vg_strbuf_init(&sb, buf, cap);
+    vg_strbuf_puts(&sb, "{\"units\":[");
+    for (int i = 0; i < n; i++) {
+        const vg_unit *u = vg_patrol_unit(pt, i);
+        vg_strbuf_puts(&sb, i ? ",{\"id\":" : "{\"id\":");
+        vg_strbuf_put_json_string(&sb, u->id);
+        vg_strbuf_puts(&sb, ",\"callsign\":");
+        vg_strbuf_put_json_string(&sb, u->callsign);
+        vg_strbuf_puts(&sb, ",\"force\":");
+        vg_strbuf_put_json_string(&sb, vg_force_name(u->force));
+        vg_strbuf_puts(&sb, ",\"mode\":");
+        vg_strbuf_put_json_string(&sb, vg_unit_mode_name(u->mode));
+        vg_strbuf_puts(&sb, ",\"status\":");
+        vg_strbuf_put_json_string(&sb, vg_unit_status_name(u->status));
+        vg_strbuf_puts(&sb, ",\"intercept\":");
+        vg_strbuf_puts(&sb, (u->caps & VG_CAP_INTERCEPT) ? "true" : "false");
+        vg_strbuf_puts(&sb, ",\"stale\":");
+        vg_strbuf_puts(&sb, u->stale ? "true" : "false");
+        if (u->has_pos) {
+            vg_strbuf_puts(&sb, ",\"lat\":");
+            vg_strbuf_put_double(&sb, u->lat);
+            vg_strbuf_puts(&sb, ",\"lon\":");
+            vg_strbuf_put_double(&sb, u->lon);
+        }
+        vg_strbuf_puts(&sb, ",\"last_report\":");
+        if (u->last_report > VG_TIME_MIN) {
+            char t[48];
+            vg_time_format_rfc3339(u->last_report, t, sizeof t);
+            vg_strbuf_put_json_string(&sb, t);
+        } else {
+            vg_strbuf_puts(&sb, "null");
+        }
+        vg_strbuf_putc(&sb, '}');
+    }
+    vg_strbuf_puts(&sb, "]}");
+    if (sb.overflow) {
+        free(buf);
+        return;
+    }
+    vg_picture_set_units(&s->pic, buf);
+}
+
 /* ---- setup and restore ------------------------------------------------------------- */
 
 int vg_server_engine_setup(vg_server *s, vg_error *err)
@@ -248,6 +303,7 @@ int vg_server_engine_setup(vg_server *s, vg_error *err)
         vg_picture_set_zones(&s->pic, geojson);
     }
     publish_whitelist(s);
+    publish_units(s);
     return 0;
 }
 
@@ -288,6 +344,7 @@ int vg_server_restore(vg_server *s, vg_error *err)
     int rc = vg_store_journal_each(s->store, 0, restore_line, r, err);
     s->restoring = false;
     publish_whitelist(s);
+    publish_units(s);
     if (rc == 0 && r->lines)
         vg_logf(&s->log, VG_LOG_INFO,
                 "restored from the journal: %llu events (%llu refused as before) in %.2f s",
@@ -449,6 +506,7 @@ static void *engine_main(void *arg)
         if (open && vg_store_commit(s->store, &err) < 0)
             vg_logf(&s->log, VG_LOG_ERROR, "store: %s", err.msg);
         s->current_received_us = 0;
+        publish_units(s);
     }
     /* Anything still queued at shutdown: actions get an answer, never a hang. */
     size_t n;

@@ -825,14 +825,40 @@ static enum MHD_Result route(vg_server *s, struct MHD_Connection *c, const char 
             snprintf(args, sizeof args, "{\"uas_id\":%s}", id);
             act(s, &who, "whitelist_remove", args, VG_EV_NONE, "whitelist", r);
         }
+    } else if (strcmp(p, "/dispatches") == 0) {
+        if (method_is(r, method, "GET")) {
+            rc = vg_picture_dispatches_json(&s->pic, &doc, &len);
+            reply_doc(r, rc, doc, len, "out of memory");
+        }
+    } else if (strncmp(p, "/dispatch/", 10) == 0) {
+        /* /dispatch/{alert}/confirm {"unit"} and /dispatch/{alert}/outcome {"unit","outcome"} */
+        const char *idp = p + 10, *slash = strchr(idp, '/');
+        uint64_t id;
+        if (!slash || vg_api_parse_id(idp, (size_t)(slash - idp), &id) != 0 ||
+            (strcmp(slash, "/confirm") != 0 && strcmp(slash, "/outcome") != 0)) {
+            reply_error(r, 404, "not_found", "use /api/v1/dispatch/{alert}/confirm or /outcome");
+            return MHD_NO;
+        }
+        if (!method_is(r, method, "POST"))
+            return MHD_NO;
+        char args[VG_JSON_MAX];
+        vg_error err = {0};
+        if ((rc = vg_api_parse_dispatch(rq->body, rq->len, id, strcmp(slash, "/outcome") == 0, args,
+                                        &err)) != 0)
+            reply_rc(r, rc, err.msg);
+        else
+            act(s, &who, strcmp(slash, "/outcome") == 0 ? "dispatch_outcome" : "dispatch_confirm",
+                args, VG_EV_DISPATCH, "dispatch", r);
     } else if (strcmp(p, "/sensors") == 0) {
         if (method_is(r, method, "GET")) {
             rc = vg_picture_sensors_json(&s->pic, &doc, &len);
             reply_doc(r, rc, doc, len, "out of memory");
         }
     } else if (strcmp(p, "/units") == 0) {
-        if (method_is(r, method, "GET"))
-            reply_text(r, 200, "{\"units\":[]}");
+        if (method_is(r, method, "GET")) {
+            rc = vg_picture_units_json(&s->pic, &doc, &len);
+            reply_doc(r, rc, doc, len, "out of memory");
+        }
     } else if (strcmp(p, "/audit") == 0) {
         if (method_is(r, method, "GET"))
             route_audit(s, c, r);

@@ -49,6 +49,10 @@ void vg_picture_free(vg_picture *p)
     free(p->posture_line);
     free(p->zones_geojson);
     free(p->whitelist_json);
+    free(p->units_json);
+    for (size_t i = 0; i < p->ndispatches; i++)
+        free(p->dispatches[i].line);
+    free(p->dispatches);
     for (size_t i = 0; i < p->ring_cap && p->ring; i++)
         free(p->ring[i].msg);
     free(p->ring);
@@ -247,6 +251,36 @@ int vg_picture_output(vg_picture *p, const vg_event *ev, const char *line, size_
         p->posture_line = copy;
         break;
     }
+    case VG_EV_DISPATCH: {
+        const vg_dispatch *d = &ev->u.dispatch;
+        size_t i = 0;
+        while (i < p->ndispatches &&
+               !(p->dispatches[i].alert == d->alert && strcmp(p->dispatches[i].unit, d->unit) == 0))
+            i++;
+        if (i == p->ndispatches) {
+            if (p->ndispatches == p->capdispatches) {
+                size_t cap = p->capdispatches ? p->capdispatches * 2 : 32;
+                struct vg_pic_dispatch *g = realloc(p->dispatches, cap * sizeof *g);
+                if (!g) {
+                    rc = VG_ENOMEM;
+                    break;
+                }
+                p->dispatches = g;
+                p->capdispatches = cap;
+            }
+            p->dispatches[i] = (struct vg_pic_dispatch){d->alert, "", NULL};
+            snprintf(p->dispatches[i].unit, sizeof p->dispatches[i].unit, "%s", d->unit);
+            p->ndispatches++;
+        }
+        char *copy = dup_line(line, len);
+        if (!copy) {
+            rc = VG_ENOMEM;
+            break;
+        }
+        free(p->dispatches[i].line);
+        p->dispatches[i].line = copy;
+        break;
+    }
     case VG_EV_SENSOR_STATUS: {
         vg_pic_sensor *s = sensor_get(p, ev->u.sensor_status.sensor, true);
         if (s) {
@@ -309,6 +343,14 @@ void vg_picture_set_whitelist(vg_picture *p, char *json_owned)
     pthread_rwlock_wrlock(&p->lock);
     free(p->whitelist_json);
     p->whitelist_json = json_owned;
+    pthread_rwlock_unlock(&p->lock);
+}
+
+void vg_picture_set_units(vg_picture *p, char *json_owned)
+{
+    pthread_rwlock_wrlock(&p->lock);
+    free(p->units_json);
+    p->units_json = json_owned;
     pthread_rwlock_unlock(&p->lock);
 }
 
@@ -487,6 +529,45 @@ int vg_picture_whitelist_json(vg_picture *p, char **out, size_t *len)
     *out = buf;
     *len = n;
     return 0;
+}
+
+int vg_picture_units_json(vg_picture *p, char **out, size_t *len)
+{
+    static const char empty[] = "{\"units\":[]}";
+    pthread_rwlock_rdlock(&p->lock);
+    const char *src = p->units_json ? p->units_json : empty;
+    size_t n = strlen(src);
+    char *buf = dup_line(src, n);
+    pthread_rwlock_unlock(&p->lock);
+    if (!buf)
+        return VG_ENOMEM;
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int vg_picture_dispatches_json(vg_picture *p, char **out, size_t *len)
+{
+    pthread_rwlock_rdlock(&p->lock);
+    size_t need = 32;
+    for (size_t i = 0; i < p->ndispatches; i++)
+        need += strlen(p->dispatches[i].line) + 1;
+    char *buf = malloc(need);
+    int rc = VG_ENOMEM;
+    if (buf) {
+        vg_strbuf sb;
+        vg_strbuf_init(&sb, buf, need);
+        vg_strbuf_puts(&sb, "{\"dispatches\":[");
+        for (size_t i = 0; i < p->ndispatches; i++) {
+            if (i)
+                vg_strbuf_putc(&sb, ',');
+            vg_strbuf_puts(&sb, p->dispatches[i].line);
+        }
+        vg_strbuf_puts(&sb, "]}");
+        rc = finish(&sb, buf, out, len);
+    }
+    pthread_rwlock_unlock(&p->lock);
+    return rc;
 }
 
 size_t vg_picture_track_count(vg_picture *p)

@@ -62,6 +62,10 @@ typedef struct vg_picture {
     char *posture_line;          /* the latest posture event, or NULL */
     char *zones_geojson;         /* export of the loaded zones, or NULL */
     char *whitelist_json;        /* {"whitelist":[...]}, or NULL */
+    char *units_json;            /* {"units":[...]}, or NULL */
+    /* the latest dispatch event per (alert, unit), for pages that open late */
+    struct vg_pic_dispatch { uint64_t alert; char unit[VG_ID_MAX]; char *line; } *dispatches;
+    size_t ndispatches, capdispatches;
     /* the stream ring and its waiters */
     pthread_mutex_t stream_lock;
     pthread_cond_t stream_cond;
@@ -82,6 +86,7 @@ int vg_picture_output(vg_picture *p, const vg_event *ev, const char *line, size_
 void vg_picture_input(vg_picture *p, const vg_event *ev);
 void vg_picture_set_zones(vg_picture *p, char *geojson_owned);
 void vg_picture_set_whitelist(vg_picture *p, char *json_owned);
+void vg_picture_set_units(vg_picture *p, char *json_owned);
 
 /* HTTP threads: the JSON documents of the API, in a malloc'd string (*out, *len)
  * the caller frees. VG_ENOMEM when memory runs out. */
@@ -92,6 +97,8 @@ int vg_picture_sensors_json(vg_picture *p, char **out, size_t *len);
 int vg_picture_posture_json(vg_picture *p, char **out, size_t *len);
 int vg_picture_zones_json(vg_picture *p, char **out, size_t *len);
 int vg_picture_whitelist_json(vg_picture *p, char **out, size_t *len);
+int vg_picture_units_json(vg_picture *p, char **out, size_t *len);
+int vg_picture_dispatches_json(vg_picture *p, char **out, size_t *len);
 size_t vg_picture_track_count(vg_picture *p);
 
 /* SSE: copy into buf the items after *after (as "id/event/data" messages) that fit,

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char reason[VG_TEXT_MAX], quoted[512];
     uint64_t id;
     int a, b, c;
-    switch (data[0] % 8) {
+    switch (data[0] % 9) {
     case 0:
         if (vg_api_parse_login(body, len, user, password, &err) == 0 &&
             (strlen(user) > VG_USER_NAME_MAX || strlen(password) > VG_PASSWORD_MAX))
@@ -61,6 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)vg_api_parse_alert_query(q[0], q[1], q[2], &a, &b, &c, &err);
         break;
     }
+    case 7:
+        (void)vg_api_parse_dispatch(body, len, 42, len % 2 == 0, args, &err);
+        break;
     default:
         (void)vg_api_json_string(text, quoted, sizeof quoted);
         break;

@@ -64,9 +64,13 @@ port = 0
 web_root = ${join(src, 'web', 'public')}
 basemap = ${demo}/seine-basemap.geojson
 `);
+// The Seine sample with a police car added, for the dispatch proposal in the panel.
+const sample = readFileSync(join(demo, 'seine-mini.jsonl'), 'utf8').split('\n');
+const unit = '{"type":"command","time":"2024-07-26T17:30:00Z","user":"cdt.martin","role":"commander","kind":"unit_add","args":{"unit":"PN-7","callsign":"Police 7","force":"police","mode":"vehicle","capabilities":["intercept"],"lat":48.8575,"lon":2.34}}';
+writeFileSync(join(tmp, 'input.jsonl'), [...sample.slice(0, 5), unit, ...sample.slice(5)].join('\n'));
 const portFile = join(tmp, 'port');
 const daemon = spawn(vigie, ['serve', '-c', join(tmp, 'vigie.conf'), '--db', db, '--port-file', portFile,
-  '--replay', join(demo, 'seine-mini.jsonl'), '--speed', '4'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  '--replay', join(tmp, 'input.jsonl'), '--speed', '4'], { stdio: ['ignore', 'inherit', 'inherit'] });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(fn, what, ms = 15000) {
@@ -130,6 +134,7 @@ try {
   check(p1, 'track moves');
   check(await op.locator('#posture-level').textContent() !== 'posture unknown', 'posture banner shows a level');
   check(await op.locator('.sensor-item').count() === 4, 'four sensors in the panel');
+  check(await op.locator('.unit-icon [data-unit="PN-7"]').count() === 1, 'the police unit is on the map');
   const ack = op.locator('li[data-alert="2"] button[data-verb="ack"]');
   await ack.waitFor({ timeout: 30000 });
   await op.screenshot({ path: join(out, 'operator-before-ack.png') });
@@ -142,6 +147,15 @@ try {
   });
   check(apiState === 'acknowledged', `alert 2 acknowledged through the API (${apiState})`);
   check(await op.locator('#posture-set').isHidden(), 'an operator has no posture button');
+  // The dispatch proposal for alert 2: one click sends the police car.
+  const send = op.locator('li[data-alert="2"] .proposals button[data-unit="PN-7"]');
+  await send.waitFor({ timeout: 20000 });
+  await send.click();
+  await op.waitForFunction(() => {
+    const d = document.querySelector('li[data-alert="2"] .alert-dispatch');
+    return d && d.textContent.includes('PN-7 en route');
+  }, null, { timeout: 15000 });
+  check(true, 'the proposed unit was sent from the alert panel');
   await op.screenshot({ path: join(out, 'operator-after-ack.png') });
 
   // Commander: change the posture from the banner.

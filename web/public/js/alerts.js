@@ -39,6 +39,26 @@ export class AlertPanel {
     this.alerts = new Map();
   }
 
+  // Dispatch proposals (patrol module): the best units per alert, shown with a
+  // one-click "Send" for operators while the alert is open.
+  proposal(d) {
+    this.proposals = this.proposals || new Map();
+    const list = this.proposals.get(d.alert) || [];
+    const others = list.filter((p) => p.unit !== d.unit);
+    this.proposals.set(d.alert, d.state === 'proposed' ? [...others, d].sort((a, b) => (a.rank || 9) - (b.rank || 9)) : others);
+    if (d.state !== 'proposed') this.sent = { ...(this.sent || {}), [d.alert]: `${d.unit} ${d.state.replace('_', ' ')}` };
+    this.render();
+  }
+
+  async send(alert, unit) {
+    try {
+      await api('POST', `/dispatch/${alert.id}/confirm`, { unit });
+      this.log(`alert ${alert.id}: ${unit} sent`);
+    } catch (e) {
+      this.log(`alert ${alert.id}: sending ${unit} refused: ${e.message}`, 'error');
+    }
+  }
+
   load(alerts) {
     for (const a of alerts) this.alerts.set(a.id, a);
     this.render();
@@ -92,6 +112,26 @@ export class AlertPanel {
     meta.className = 'alert-meta';
     meta.textContent = `${a.severity} · ${a.time.replace('T', ' ').replace('Z', ' UTC')}${a.zone ? ` · ${a.zone}` : ''}${a.track ? ` · track ${a.track}` : ''}`;
     li.append(head, msg, meta);
+    const sent = this.sent && this.sent[a.id];
+    if (sent) {
+      const d = document.createElement('div');
+      d.className = 'alert-dispatch';
+      d.textContent = `unit ${sent}`;
+      li.append(d);
+    }
+    const proposals = (this.proposals && this.proposals.get(a.id)) || [];
+    if (proposals.length && OPEN.has(a.state) && CAN_ACT.has(this.role) && !sent) {
+      const bar = document.createElement('div');
+      bar.className = 'alert-actions proposals';
+      for (const p of proposals.slice(0, 3)) {
+        const b = document.createElement('button');
+        b.textContent = `Send ${p.unit} (${Math.round(p.eta_s)} s)`;
+        b.dataset.unit = p.unit;
+        b.addEventListener('click', () => this.send(a, p.unit));
+        bar.append(b);
+      }
+      li.append(bar);
+    }
     if (CAN_ACT.has(this.role)) {
       const bar = document.createElement('div');
       bar.className = 'alert-actions';

@@ -22,10 +22,12 @@ async function main() {
   const alerts = new AlertPanel($('alerts'), $('alert-count'), me.role, (ids) => map.setHostile(ids), say);
 
   async function refetch() {
-    const [basemap, zones, tracks, posture, sensorList, alertList] = await Promise.all([
+    const [basemap, zones, tracks, posture, sensorList, alertList, units, dispatches] = await Promise.all([
       api('GET', '/basemap'), api('GET', '/zones'), api('GET', '/tracks'), api('GET', '/posture'),
-      api('GET', '/sensors'), api('GET', '/alerts?limit=200'),
+      api('GET', '/sensors'), api('GET', '/alerts?limit=200'), api('GET', '/units'),
+      api('GET', '/dispatches'),
     ]);
+    map.setUnits(units.units);
     map.setBasemap(basemap);
     map.setZones(zones);
     map.setTime(Date.parse(tracks.time) || 0);
@@ -37,6 +39,7 @@ async function main() {
     map.setSensors(sensorList.sensors);
     showSensors($('sensors'), sensors);
     alerts.load(alertList.alerts);
+    for (const d of dispatches.dispatches) alerts.proposal(d);
   }
   await refetch();
   say('picture loaded');
@@ -65,7 +68,11 @@ async function main() {
     showSensors($('sensors'), sensors);
     if (s.status !== 'up') say(`sensor ${s.sensor} ${s.status}: ${s.reason}`, 'critical');
   });
-  on('dispatch', (d) => say(`dispatch: unit ${d.unit} for alert ${d.alert} (${d.state})`));
+  on('dispatch', async (d) => {
+    say(`dispatch: unit ${d.unit} for alert ${d.alert} (${d.state}${d.eta_s ? `, ETA ${Math.round(d.eta_s)} s` : ''})`);
+    alerts.proposal(d);
+    map.setUnits((await api('GET', '/units')).units);
+  });
   stream.addEventListener('reset', () => {
     say('stream reset: reloading the picture');
     refetch();

@@ -32,6 +32,11 @@ function zoneActive(props, now) {
 
 const ZONE_COLOURS = { PROHIBITED: '#d7263d', REQ_AUTHORISATION: '#f49d37', CONDITIONAL: '#f4d35e', NO_RESTRICTION: '#3f88c5' };
 
+// Text from the server inside divIcon HTML: escaped, never interpreted.
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -53,11 +58,12 @@ export class SiteMap {
       zones: L.layerGroup().addTo(this.map),
       sensors: L.layerGroup().addTo(this.map),
       pilots: L.layerGroup().addTo(this.map),
+      units: L.layerGroup().addTo(this.map),
       tracks: L.layerGroup().addTo(this.map),
     };
     L.control.layers(null, {
       Outline: this.layers.basemap, Zones: this.layers.zones, Sensors: this.layers.sensors,
-      Pilots: this.layers.pilots, Tracks: this.layers.tracks,
+      Pilots: this.layers.pilots, Units: this.layers.units, Tracks: this.layers.tracks,
     }, { collapsed: true }).addTo(this.map);
     L.control.scale({ imperial: false }).addTo(this.map);
     this.tracks = new Map();   // id -> { track, marker, trail, leader, pilot, pilotLine, points }
@@ -144,6 +150,23 @@ export class SiteMap {
     }
     group.addTo(this.layers.sensors);
     this.sensors.set(s.id, { data: merged, group });
+  }
+
+  // Patrol units: a square by force (police blue, gendarmerie navy, army green,
+  // municipal grey), outlined red when stale, labelled with the callsign and status.
+  setUnits(list) {
+    this.layers.units.clearLayers();
+    for (const u of list) {
+      if (typeof u.lat !== 'number') continue;
+      const label = `${u.callsign || u.id} · ${u.status.replace('_', ' ')}`;
+      L.marker([u.lat, u.lon], {
+        icon: L.divIcon({ className: `unit-icon force-${u.force}${u.stale ? ' stale' : ''}`,
+          html: `<span class="shape" data-unit="${escapeHtml(u.id)}"></span><span class="label">${escapeHtml(label)}</span>`,
+          iconSize: [18, 18] }),
+        keyboard: false,
+      }).bindTooltip(`${label}${u.intercept ? ' · can intercept' : ''}${u.stale ? ' · STALE' : ''}`)
+        .addTo(this.layers.units);
+    }
   }
 
   setHostile(ids) {
