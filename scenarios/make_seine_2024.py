@@ -74,6 +74,80 @@ targets = [
      "from": 100 * M, "to": 115 * M},
 ]
 
+# Sites with a presence obligation (Vigipirate), sector "seine" (FACTS.md section 2-3).
+sites = [
+    ("notre-dame", "Notre-Dame", "place_of_worship", 48.8530, 2.3499),
+    ("sainte-chapelle", "Sainte-Chapelle", "place_of_worship", 48.8554, 2.3450),
+    ("gare-austerlitz", "Gare d'Austerlitz", "station", 48.8423, 2.3655),
+    ("gare-de-lyon", "Gare de Lyon", "station", 48.8443, 2.3743),
+    ("chatelet", "Chatelet-Les Halles", "station", 48.8584, 2.3470),
+    ("saint-michel", "Saint-Michel", "station", 48.8535, 2.3441),
+    ("hotel-de-ville", "Hotel de Ville fan zone", "fan_zone", 48.8566, 2.3522),
+    ("louvre", "Louvre", "tourist_site", 48.8606, 2.3376),
+    ("orsay", "Musee d'Orsay", "tourist_site", 48.8600, 2.3266),
+    ("concorde", "Place de la Concorde", "venue", 48.8656, 2.3212),
+    ("grand-palais", "Grand Palais", "venue", 48.8661, 2.3125),
+    ("invalides", "Invalides", "tourist_site", 48.8567, 2.3125),
+    ("alma", "Pont de l'Alma", "tourist_site", 48.8640, 2.3010),
+    ("tour-eiffel", "Tour Eiffel", "tourist_site", 48.8584, 2.2945),
+    ("trocadero", "Trocadero tribune", "venue", 48.8620, 2.2880),
+]
+# Units: Sentinelle patrols (no interception), police and gendarmerie who intercept.
+units = [
+    ("SENT-%d" % (i + 1), "Sentinelle %d" % (i + 1), "army", "foot", [], sites[i][3], sites[i][4])
+    for i in range(8)
+] + [
+    ("PN-1", "Police 1", "police", "vehicle", ["intercept"], 48.8570, 2.3430),
+    ("PN-2", "Police 2", "police", "vehicle", ["intercept"], 48.8530, 2.3560),
+    ("PN-3", "Police 3", "police", "bike", ["intercept"], 48.8620, 2.3250),
+    ("PN-4", "Police 4", "police", "vehicle", ["intercept"], 48.8600, 2.2950),
+    ("PN-5", "Police 5", "police", "foot", ["intercept", "first_aid"], 48.8650, 2.3150),
+    ("PN-6", "Police 6", "police", "vehicle", ["intercept"], 48.8460, 2.3650),
+    ("GD-1", "Gendarmerie 1", "gendarmerie", "vehicle", ["intercept"], 48.8590, 2.3300),
+    ("GD-2", "Gendarmerie 2", "gendarmerie", "vehicle", ["intercept"], 48.8625, 2.2900),
+    ("GD-3", "Gendarmerie 3", "gendarmerie", "bike", ["intercept"], 48.8500, 2.3580),
+    ("GD-4", "Gendarmerie 4", "gendarmerie", "foot", ["intercept"], 48.8555, 2.3470),
+    ("PM-1", "Police municipale 1", "municipal", "foot", [], 48.8566, 2.3522),
+    ("PM-2", "Police municipale 2", "municipal", "foot", [], 48.8606, 2.3376),
+]
+CMD = {"user": "cdt.martin", "role": "commander"}
+setup = [dict(CMD, t=0, kind="site_add",
+              args={"id": i, "name": n, "category": c, "sector": "seine", "lat": la, "lon": lo,
+                    "radius_m": 150}) for i, n, c, la, lo in sites]
+setup += [dict(CMD, t=0, kind="unit_add",
+               args=dict({"unit": u, "callsign": cs, "force": f, "mode": m, "lat": la, "lon": lo,
+                          "status": "patrolling" if f == "army" else "available"},
+                         **({"capabilities": caps} if caps else {})))
+          for u, cs, f, m, caps, la, lo in units]
+# Units report their positions every minute (static units stay where they stand).
+for minute in range(1, 270):
+    for u, cs, f, m, caps, la, lo in units:
+        if u == "PN-1" and 41 <= minute:
+            continue  # on its way to the hobbyist's pilot (below)
+        setup.append({"t": minute * M, "kind": "unit_position", "user": "op.dupont",
+                      "role": "operator", "args": {"unit": u, "lat": la, "lon": lo}})
+# The hobbyist (alert at 17:55:01, about 40 min in): an operator sends the proposed
+# police car, which drives to the pilot on the Quai de Conti and arrests him.
+# The hobbyist's first alert in a run of the whole ceremony (checked by
+# tests/cli/sim_seine.sh: if the engine numbers alerts differently, the test says so).
+HOBBY_ALERT = int(os.environ.get("SEINE_HOBBY_ALERT", "65"))
+pilot = (48.8578, 2.3372)
+start = (48.8570, 2.3430)
+if HOBBY_ALERT:
+    setup.append({"t": 40 * M + 20, "kind": "dispatch_confirm", "user": "op.dupont",
+                  "role": "operator", "args": {"alert": HOBBY_ALERT, "unit": "PN-1"}})
+    for k in range(1, 7):
+        f = k / 6
+        setup.append({"t": 40 * M + 20 + 10 * k, "kind": "unit_position", "user": "op.dupont",
+                      "role": "operator",
+                      "args": {"unit": "PN-1", "lat": round(start[0] + f * (pilot[0] - start[0]), 6),
+                               "lon": round(start[1] + f * (pilot[1] - start[1]), 6)}})
+    setup.append({"t": 43 * M, "kind": "dispatch_outcome", "user": "op.dupont", "role": "operator",
+                  "args": {"alert": HOBBY_ALERT, "unit": "PN-1", "outcome": "pilot_arrested"}})
+for minute in range(44, 270):
+    setup.append({"t": minute * M, "kind": "unit_position", "user": "op.dupont",
+                  "role": "operator", "args": {"unit": "PN-1", "lat": pilot[0], "lon": pilot[1]}})
+
 scenario = {
     "name": "Seine 2024 opening ceremony",
     "site": {"lat": 48.853, "lon": 2.3499, "alt": G},
@@ -86,7 +160,7 @@ scenario = {
                   "name": "JOP 2024 - ceremonie d'ouverture", "user": "cdt.martin"}],
     "sensors": sensors,
     "targets": targets,
-    "actions": [
+    "actions": setup + [
         {"t": 1, "kind": "whitelist_add", "user": "cdt.martin", "role": "commander",
          "args": {"uas_id": "FRMEDIA0000000000001", "purpose": "France Televisions, boats"}},
         {"t": 1, "kind": "whitelist_add", "user": "cdt.martin", "role": "commander",
