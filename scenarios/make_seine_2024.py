@@ -110,15 +110,13 @@ units = [
     ("PM-1", "Police municipale 1", "municipal", "foot", [], 48.8566, 2.3522),
     ("PM-2", "Police municipale 2", "municipal", "foot", [], 48.8606, 2.3376),
 ]
-CMD = {"user": "cdt.martin", "role": "commander"}
-setup = [dict(CMD, t=0, kind="site_add",
-              args={"id": i, "name": n, "category": c, "sector": "seine", "lat": la, "lon": lo,
-                    "radius_m": 150}) for i, n, c, la, lo in sites]
-setup += [dict(CMD, t=0, kind="unit_add",
-               args=dict({"unit": u, "callsign": cs, "force": f, "mode": m, "lat": la, "lon": lo,
-                          "status": "patrolling" if f == "army" else "available"},
-                         **({"capabilities": caps} if caps else {})))
-          for u, cs, f, m, caps, la, lo in units]
+site_args = [{"id": i, "name": n, "category": c, "sector": "seine", "lat": la, "lon": lo,
+              "radius_m": 150} for i, n, c, la, lo in sites]
+unit_args = [dict({"unit": u, "callsign": cs, "force": f, "mode": m, "lat": la, "lon": lo,
+                   "status": "patrolling" if f == "army" else "available"},
+                  **({"capabilities": caps} if caps else {}))
+             for u, cs, f, m, caps, la, lo in units]
+setup = []
 # Units report their positions every minute (static units stay where they stand).
 for minute in range(1, 270):
     for u, cs, f, m, caps, la, lo in units:
@@ -160,6 +158,8 @@ scenario = {
                   "name": "JOP 2024 - ceremonie d'ouverture", "user": "cdt.martin"}],
     "sensors": sensors,
     "targets": targets,
+    "sites": site_args,
+    "units": unit_args,
     "actions": setup + [
         {"t": 1, "kind": "whitelist_add", "user": "cdt.martin", "role": "commander",
          "args": {"uas_id": "FRMEDIA0000000000001", "purpose": "France Televisions, boats"}},

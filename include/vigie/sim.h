@@ -91,6 +91,12 @@ typedef struct vg_scenario {
     int npostures;
     vg_sim_action *actions;
     int nactions;
+    /* patrol units and sites: unit_add / site_add args (compact JSON), declared at
+     * the start of a run by the scenario's commander (docs/patrol.md) */
+    char (*units)[VG_JSON_MAX];
+    int nunits;
+    char (*sites)[VG_JSON_MAX];
+    int nsites;
 } vg_scenario;
 
 /* Parse a scenario (strict JSON: unknown fields, wrong types, out-of-range values and

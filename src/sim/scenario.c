@@ -341,6 +341,25 @@ static int posture(ctx *c, json_t *o, vg_sim_posture *p)
     return 0;
 }
 
+/* A units or sites entry: an object kept as compact JSON (the patrol module checks
+ * its fields when the command runs). */
+static int json_args(ctx *c, json_t *o, char (*out)[VG_JSON_MAX])
+{
+    if (!json_is_object(o))
+        return fail(c, VG_ETYPE, "", "expected an object");
+    char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+    if (!text)
+        return vg_err(c->err, VG_ENOMEM, "out of memory");
+    size_t n = strlen(text);
+    int rc = 0;
+    if (n >= VG_JSON_MAX)
+        rc = fail(c, VG_ETOOBIG, "", "longer than 1023 bytes");
+    else
+        memcpy(*out, text, n + 1);
+    free(text);
+    return rc;
+}
+
 /* Parse each element of root[key] into items (calloc'd) with fn. */
 #define PARSE_LIST(key, max, field, nfield, fn)                                              \
     do {                                                                                     \
@@ -382,7 +401,7 @@ int vg_scenario_parse(const char *json, size_t len, vg_scenario **out, vg_error 
     }
     static const char *const keys[] = {"name", "site", "start", "duration_s", "seed", "tick_s",
                                        "geoid_undulation", "postures", "sensors", "targets",
-                                       "actions", NULL};
+                                       "actions", "units", "sites", NULL};
     char start[40];
     double seed = 1, dur = 0;
     if (!json_is_object(root)) {
@@ -418,6 +437,8 @@ int vg_scenario_parse(const char *json, size_t len, vg_scenario **out, vg_error 
     PARSE_LIST("targets", 100000, targets, ntargets, target);
     PARSE_LIST("postures", 1000, postures, npostures, posture);
     PARSE_LIST("actions", 100000, actions, nactions, command);
+    PARSE_LIST("units", 10000, units, nunits, json_args);
+    PARSE_LIST("sites", 10000, sites, nsites, json_args);
     for (int i = 0; i < sc->nsensors; i++)
         for (int j = 0; j < i; j++)
             if (strcmp(sc->sensors[i].id, sc->sensors[j].id) == 0) {
@@ -446,5 +467,7 @@ void vg_scenario_free(vg_scenario *sc)
     free(sc->targets);
     free(sc->postures);
     free(sc->actions);
+    free(sc->units);
+    free(sc->sites);
     free(sc);
 }

@@ -356,6 +356,20 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
     for (int i = 0; i < sc->nsensors; i++)
         if ((rc = sensor_event(r, &sc->sensors[i], true, sensor_up(&sc->sensors[i], from_s))) != 0)
             goto done;
+    /* Patrol sites, then units, declared by the scenario's commander. */
+    for (int k = 0; k < 2; k++) {
+        int n = k ? sc->nunits : sc->nsites;
+        for (int i = 0; i < n; i++) {
+            vg_event_init(&ev, VG_EV_COMMAND, r->now);
+            vg_command *c = &ev.u.command;
+            snprintf(c->kind, sizeof c->kind, "%s", k ? "unit_add" : "site_add");
+            snprintf(c->user, sizeof c->user, "scenario");
+            c->role = VG_ROLE_COMMANDER;
+            memcpy(c->args, k ? sc->units[i] : sc->sites[i], sizeof c->args);
+            if ((rc = emit(r, &ev)) != 0)
+                goto done;
+        }
+    }
     for (long step = 0;; step++) {
         double t = from_s + (double)step * STEP_S;
         if (t >= end)

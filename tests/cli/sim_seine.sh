@@ -33,4 +33,11 @@ for state in en_route on_scene pilot_arrested; do
   grep -q "\"unit\":\"PN-1\",.*\"state\":\"$state\"" "$tmp/d65" || fail "PN-1 never $state: $(cat "$tmp/d65")"
   pass
 done
+# The patrol plan for the ceremony's sites and units (sector seine, urgence attentat,
+# 19:15-23:45 Paris time) meets the presence obligations for at least 95 % of site-hours.
+expect_status 0 "$vigie" patrol plan "$src/scenarios/seine-2024.json" --sector seine --hours 4.5 --start 2024-07-26T17:15:00Z
+cov=$(sed -n 's/^# coverage: \([0-9.]*\)% .*/\1/p' "$tmp/out")
+[[ -n $cov ]] && awk -v c="$cov" 'BEGIN { exit !(c >= 95) }' || fail "plan coverage ${cov:-?}%"
+pass
+echo "patrol plan coverage: $cov%"
 done_checks
