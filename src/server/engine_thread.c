@@ -236,9 +236,10 @@ static void publish_units(vg_server *s)
 {
     vg_patrol *pt = vg_engine_patrol(s->engine);
     int n = pt ? vg_patrol_unit_count(pt) : 0;
-    if (n == 0 && !s->pic.units_json)
+    int nsites = pt ? vg_patrol_site_count(pt) : 0;
+    if (n == 0 && nsites == 0 && !s->pic.units_json)
         return;
-    size_t cap = 64 + (size_t)n * (3 * VG_ID_MAX + 320);
+    size_t cap = 64 + (size_t)n * (3 * VG_ID_MAX + 320) + (size_t)nsites * (2 * VG_ID_MAX + 400);
     char *buf = malloc(cap);
     if (!buf)
         return;
@@ -275,6 +276,36 @@ static void publish_units(vg_server *s)
         } else {
             vg_strbuf_puts(&sb, "null");
         }
+        vg_strbuf_putc(&sb, '}');
+    }
+    /* The sites and whether their presence obligation is met now. */
+    vg_strbuf_puts(&sb, "],\"sites\":[");
+    vg_engine_stats st;
+    vg_engine_get_stats(s->engine, &st);
+    for (int i = 0; i < nsites; i++) {
+        const vg_patrol_site *site = vg_patrol_site_at(pt, i);
+        vg_site_coverage cov;
+        bool known = vg_patrol_coverage(pt, i, st.now, vg_engine_postures(s->engine), &cov) == 0;
+        vg_strbuf_puts(&sb, i ? ",{\"id\":" : "{\"id\":");
+        vg_strbuf_put_json_string(&sb, site->id);
+        vg_strbuf_puts(&sb, ",\"name\":");
+        vg_strbuf_put_json_string(&sb, site->name);
+        vg_strbuf_puts(&sb, ",\"category\":");
+        vg_strbuf_put_json_string(&sb, vg_site_category_name(site->category));
+        vg_strbuf_puts(&sb, ",\"lat\":");
+        vg_strbuf_put_double(&sb, site->lat);
+        vg_strbuf_puts(&sb, ",\"lon\":");
+        vg_strbuf_put_double(&sb, site->lon);
+        vg_strbuf_puts(&sb, ",\"radius_m\":");
+        vg_strbuf_put_double(&sb, site->radius_m);
+        vg_strbuf_puts(&sb, ",\"met\":");
+        vg_strbuf_puts(&sb, known && cov.met ? "true" : "false");
+        vg_strbuf_puts(&sb, ",\"gap\":");
+        vg_strbuf_puts(&sb, site->gap_open ? "true" : "false");
+        vg_strbuf_puts(&sb, ",\"since_s\":");
+        vg_strbuf_put_double(&sb, known ? cov.since_s : -1);
+        vg_strbuf_puts(&sb, ",\"interval_s\":");
+        vg_strbuf_put_double(&sb, known ? cov.interval_s : 0);
         vg_strbuf_putc(&sb, '}');
     }
     vg_strbuf_puts(&sb, "]}");

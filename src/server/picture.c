@@ -533,7 +533,7 @@ int vg_picture_whitelist_json(vg_picture *p, char **out, size_t *len)
 
 int vg_picture_units_json(vg_picture *p, char **out, size_t *len)
 {
-    static const char empty[] = "{\"units\":[]}";
+    static const char empty[] = "{\"units\":[],\"sites\":[]}";
     pthread_rwlock_rdlock(&p->lock);
     const char *src = p->units_json ? p->units_json : empty;
     size_t n = strlen(src);

@@ -67,7 +67,8 @@ basemap = ${demo}/seine-basemap.geojson
 // The Seine sample with a police car added, for the dispatch proposal in the panel.
 const sample = readFileSync(join(demo, 'seine-mini.jsonl'), 'utf8').split('\n');
 const unit = '{"type":"command","time":"2024-07-26T17:30:00Z","user":"cdt.martin","role":"commander","kind":"unit_add","args":{"unit":"PN-7","callsign":"Police 7","force":"police","mode":"vehicle","capabilities":["intercept"],"lat":48.8575,"lon":2.34}}';
-writeFileSync(join(tmp, 'input.jsonl'), [...sample.slice(0, 5), unit, ...sample.slice(5)].join('\n'));
+const site = '{"type":"command","time":"2024-07-26T17:30:00Z","user":"cdt.martin","role":"commander","kind":"site_add","args":{"id":"notre-dame","category":"place_of_worship","lat":48.853,"lon":2.3499}}';
+writeFileSync(join(tmp, 'input.jsonl'), [...sample.slice(0, 5), site, unit, ...sample.slice(5)].join('\n'));
 const portFile = join(tmp, 'port');
 const daemon = spawn(vigie, ['serve', '-c', join(tmp, 'vigie.conf'), '--db', db, '--port-file', portFile,
   '--replay', join(tmp, 'input.jsonl'), '--speed', '4'], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -135,6 +136,7 @@ try {
   check(await op.locator('#posture-level').textContent() !== 'posture unknown', 'posture banner shows a level');
   check(await op.locator('.sensor-item').count() === 4, 'four sensors in the panel');
   check(await op.locator('.unit-icon [data-unit="PN-7"]').count() === 1, 'the police unit is on the map');
+  check(await op.locator('path.site').count() === 1, 'the patrol site is on the map');
   const ack = op.locator('li[data-alert="2"] button[data-verb="ack"]');
   await ack.waitFor({ timeout: 30000 });
   await op.screenshot({ path: join(out, 'operator-before-ack.png') });

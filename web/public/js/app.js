@@ -28,6 +28,7 @@ async function main() {
       api('GET', '/dispatches'),
     ]);
     map.setUnits(units.units);
+    map.setSites(units.sites);
     map.setBasemap(basemap);
     map.setZones(zones);
     map.setTime(Date.parse(tracks.time) || 0);
@@ -71,8 +72,19 @@ async function main() {
   on('dispatch', async (d) => {
     say(`dispatch: unit ${d.unit} for alert ${d.alert} (${d.state}${d.eta_s ? `, ETA ${Math.round(d.eta_s)} s` : ''})`);
     alerts.proposal(d);
-    map.setUnits((await api('GET', '/units')).units);
+    const now = await api('GET', '/units');
+    map.setUnits(now.units);
+    map.setSites(now.sites);
   });
+  setInterval(async () => {
+    try {
+      const u = await api('GET', '/units');
+      map.setUnits(u.units);
+      map.setSites(u.sites);
+    } catch {
+      // the next refresh or the stream's reset will tell
+    }
+  }, 10000);
   stream.addEventListener('reset', () => {
     say('stream reset: reloading the picture');
     refetch();

@@ -59,11 +59,12 @@ export class SiteMap {
       sensors: L.layerGroup().addTo(this.map),
       pilots: L.layerGroup().addTo(this.map),
       units: L.layerGroup().addTo(this.map),
+      sites: L.layerGroup().addTo(this.map),
       tracks: L.layerGroup().addTo(this.map),
     };
     L.control.layers(null, {
       Outline: this.layers.basemap, Zones: this.layers.zones, Sensors: this.layers.sensors,
-      Pilots: this.layers.pilots, Units: this.layers.units, Tracks: this.layers.tracks,
+      Pilots: this.layers.pilots, Units: this.layers.units, Sites: this.layers.sites, Tracks: this.layers.tracks,
     }, { collapsed: true }).addTo(this.map);
     L.control.scale({ imperial: false }).addTo(this.map);
     this.tracks = new Map();   // id -> { track, marker, trail, leader, pilot, pilotLine, points }
@@ -166,6 +167,21 @@ export class SiteMap {
         keyboard: false,
       }).bindTooltip(`${label}${u.intercept ? ' · can intercept' : ''}${u.stale ? ' · STALE' : ''}`)
         .addTo(this.layers.units);
+    }
+  }
+
+  // Patrol sites: green when the presence obligation is met, red and dashed with a
+  // coverage gap.
+  setSites(list) {
+    this.layers.sites.clearLayers();
+    for (const site of list || []) {
+      const gap = site.gap || !site.met;
+      const since = site.since_s >= 0 ? `${Math.round(site.since_s / 60)} min since a patrol` : 'never visited';
+      L.circle([site.lat, site.lon], {
+        radius: site.radius_m || 100, color: gap ? '#e5484d' : '#2f855a', weight: 2,
+        dashArray: gap ? '4 4' : null, fillOpacity: 0.08, className: `site ${gap ? 'site-gap' : 'site-met'}`,
+      }).bindTooltip(`${site.name || site.id} (${site.category.replace('_', ' ')}) · ${since}${gap ? ' · COVERAGE GAP' : ''}`)
+        .addTo(this.layers.sites);
     }
   }
 
