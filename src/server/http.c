@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "server/api_parse.h"
+#include "server/http_int.h"
 #include "server/server.h"
 #include "vigie/io.h"
 #include "vigie/strbuf.h"
@@ -25,99 +26,7 @@
 
 enum { SSE_BLOCK = 160 * 1024, SSE_KEEPALIVE_MS = 15000, LOGIN_SLOTS = 4096 };
 
-typedef struct request {
-    char *body;
-    size_t len, cap;
-    bool too_big;
-} request;
-
-typedef struct reply {
-    unsigned status;
-    char *body;          /* malloc'd */
-    size_t len;
-    const char *type;
-    const char *cookie;  /* Set-Cookie value or NULL */
-    char cookie_buf[256];
-} reply;
-
-/* ---- replies ---------------------------------------------------------------------- */
-
-static void reply_json(reply *r, unsigned status, char *body, size_t len)
-{
-    r->status = status;
-    r->body = body;
-    r->len = len;
-    r->type = "application/json";
-}
-
-static void reply_text(reply *r, unsigned status, const char *text)
-{
-    size_t n = strlen(text);
-    char *b = malloc(n + 1);
-    if (b)
-        memcpy(b, text, n + 1);
-    reply_json(r, status, b, b ? n : 0);
-}
-
-static void reply_error(reply *r, unsigned status, const char *code, const char *detail)
-{
-    char quoted[600];
-    vg_api_json_string(detail, quoted, sizeof quoted);
-    char *b = malloc(700);
-    if (!b) {
-        reply_json(r, 500, NULL, 0);
-        return;
-    }
-    int n = snprintf(b, 700, "{\"error\":\"%s\",\"detail\":%s}", code, quoted);
-    reply_json(r, status, b, (size_t)n);
-}
-
-static unsigned status_of(int rc)
-{
-    switch (rc) {
-    case VG_EAUTH: return 401;
-    case VG_EDENIED: return 403;
-    case VG_ENOTFOUND: return 404;
-    case VG_ESTATE: return 409;
-    case VG_ETOOBIG: return 413;
-    case VG_ELIMIT: return 429;
-    case VG_EFULL: return 503;
-    case VG_EIO: case VG_ENOMEM: return 500;
-    default: return 400;
-    }
-}
-
-static const char *code_of(unsigned status)
-{
-    switch (status) {
-    case 400: return "bad_request";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: return "conflict";
-    case 413: return "too_large";
-    case 429: return "too_many_requests";
-    case 501: return "not_implemented";
-    case 503: return "unavailable";
-    default: return "internal";
-    }
-}
-
-static void reply_rc(reply *r, int rc, const char *detail)
-{
-    unsigned st = status_of(rc);
-    reply_error(r, st, code_of(st), detail);
-}
-
 /* ---- the session of a request ------------------------------------------------------ */
-
-typedef struct caller {
-    bool authenticated;
-    bool cookie;          /* authenticated by cookie: mutations need the CSRF header */
-    vg_session session;
-    char token[VG_TOKEN_HEX];
-} caller;
 
 static void identify(vg_server *s, struct MHD_Connection *c, caller *who)
 {
@@ -146,13 +55,13 @@ static bool allowed(struct MHD_Connection *c, const caller *who, const char *met
                     vg_action act, reply *r)
 {
     if (!who->authenticated) {
-        reply_error(r, 401, "unauthorized", "log in first (POST /api/v1/login)");
+        http_reply_error(r, 401, "unauthorized", "log in first (POST /api/v1/login)");
         return false;
     }
     if (is_mutation(method) && who->cookie) {
         const char *csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
         if (!vg_auth_csrf_ok(&who->session, csrf)) {
-            reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
+            http_reply_error(r, 403, "csrf", "missing or wrong X-CSRF-Token header");
             return false;
         }
     }
@@ -160,361 +69,17 @@ static bool allowed(struct MHD_Connection *c, const caller *who, const char *met
         char detail[96];
         snprintf(detail, sizeof detail, "needs role %s",
                  vg_role_name(vg_auth_role_needed(act)));
-        reply_error(r, 403, "forbidden", detail);
+        http_reply_error(r, 403, "forbidden", detail);
         return false;
     }
     return true;
 }
 
-static void client_address(struct MHD_Connection *c, char *out, size_t cap)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, cap, "?");
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-                  (socklen_t)cap);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)cap);
-}
-
 static bool from_loopback(struct MHD_Connection *c)
 {
     char addr[64];
-    client_address(c, addr, sizeof addr);
+    http_client_address(c, addr, sizeof addr);
     return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0;
-}
-
-/* ---- routes: sessions ---------------------------------------------------------------- */
-
-static void session_json(const vg_session *ss, bool with_token, reply *r)
-{
-    char expires[48];
-    vg_time_format_rfc3339(ss->expires, expires, sizeof expires);
-    char *b = malloc(512);
-    if (!b)
-        return reply_rc(r, VG_ENOMEM, "out of memory");
-    int n = snprintf(b, 512, "{\"user\":\"%s\",\"role\":\"%s\",\"csrf\":\"%s\",\"expires\":\"%s\"%s%s%s}",
-                     ss->user, vg_role_name(ss->role), ss->csrf, expires,
-                     with_token ? ",\"token\":\"" : "", with_token ? ss->token : "",
-                     with_token ? "\"" : "");
-    reply_json(r, 200, b, (size_t)n);
-}
-
-static void route_login(vg_server *s, struct MHD_Connection *c, const request *rq, reply *r)
-{
-    char user[VG_USER_NAME_MAX + 1], password[VG_PASSWORD_MAX + 1];
-    vg_error err = {0};
-    int rc = vg_api_parse_login(rq->body, rq->len, user, password, &err);
-    if (rc)
-        return reply_rc(r, rc, err.msg);
-    char addr[64], key_user[80], key_addr[80];
-    client_address(c, addr, sizeof addr);
-    snprintf(key_user, sizeof key_user, "u:%s", user);
-    snprintf(key_addr, sizeof key_addr, "a:%s", addr);
-    vg_time now = vg_wall_clock_us();
-    pthread_mutex_lock(&s->login_mu);
-    bool ok = vg_loginlimit_allowed(s->login_limit, key_user, now) &&
-              vg_loginlimit_allowed(s->login_limit, key_addr, now);
-    pthread_mutex_unlock(&s->login_mu);
-    if (!ok) {
-        memset(password, 0, sizeof password);
-        return reply_error(r, 429, "too_many_requests",
-                           "too many failed logins: wait a minute and try again");
-    }
-    vg_session ss;
-    rc = vg_auth_login(s->store, user, password, now, s->cfg.server.session_ttl_s, &ss, &err);
-    memset(password, 0, sizeof password);
-    pthread_mutex_lock(&s->login_mu);
-    if (rc == 0) {
-        vg_loginlimit_success(s->login_limit, key_user);
-        vg_loginlimit_success(s->login_limit, key_addr);
-    } else {
-        vg_loginlimit_failure(s->login_limit, key_user, now);
-        vg_loginlimit_failure(s->login_limit, key_addr, now);
-    }
-    pthread_mutex_unlock(&s->login_mu);
-    char detail[160];
-    snprintf(detail, sizeof detail, "{\"address\":\"%s\",\"ok\":%s}", addr, rc == 0 ? "true" : "false");
-    vg_error aerr = {0};
-    vg_store_audit_append(s->store, now, vg_auth_user_name_ok(user) ? user : "?", "login", detail,
-                          NULL, &aerr);
-    if (rc)
-        return reply_rc(r, rc, err.msg);
-    snprintf(r->cookie_buf, sizeof r->cookie_buf,
-             "vigie_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s", ss.token,
-             s->cfg.server.session_ttl_s, s->cfg.server.tls_cert[0] ? "; Secure" : "");
-    r->cookie = r->cookie_buf;
-    session_json(&ss, true, r);
-}
-
-static void route_logout(vg_server *s, const caller *who, reply *r)
-{
-    vg_error err = {0};
-    vg_auth_logout(s->store, who->token, &err);
-    vg_store_audit_append(s->store, vg_wall_clock_us(), who->session.user, "logout", "{}", NULL,
-                          &err);
-    r->cookie = "vigie_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0";
-    reply_json(r, 204, NULL, 0);
-}
-
-/* ---- routes: reading ------------------------------------------------------------------- */
-
-static void reply_doc(reply *r, int rc, char *doc, size_t len, const char *what)
-{
-    if (rc)
-        return reply_rc(r, rc, what);
-    reply_json(r, 200, doc, len);
-}
-
-typedef struct alert_list {
-    char *buf;
-    size_t len, cap;
-    int n;
-    bool failed;
-} alert_list;
-
-static int append_alert(void *user, vg_time raised, vg_time updated, const vg_alert *a)
-{
-    (void)raised;
-    alert_list *l = user;
-    vg_event ev;
-    vg_event_init(&ev, VG_EV_ALERT, updated);
-    ev.u.alert = *a;
-    char line[4096];
-    size_t n;
-    if (vg_event_format(&ev, line, sizeof line, &n, NULL) < 0)
-        return 0;
-    if (l->len + n + 2 > l->cap) {
-        size_t cap = (l->cap + n + 2) * 2;
-        char *grown = realloc(l->buf, cap);
-        if (!grown) {
-            l->failed = true;
-            return 1;
-        }
-        l->buf = grown;
-        l->cap = cap;
-    }
-    if (l->n++)
-        l->buf[l->len++] = ',';
-    memcpy(l->buf + l->len, line, n);
-    l->len += n;
-    return 0;
-}
-
-static void route_alerts(vg_server *s, struct MHD_Connection *c, reply *r)
-{
-    vg_alert_filter f;
-    vg_alert_filter_init(&f);
-    vg_error err = {0};
-    int rc = vg_api_parse_alert_query(
-        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "state"),
-        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "severity"),
-        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit"), &f.state, &f.severity,
-        &f.limit, &err);
-    if (rc)
-        return reply_rc(r, rc, err.msg);
-    alert_list l = {0};
-    l.cap = 4096;
-    l.buf = malloc(l.cap);
-    if (!l.buf)
-        return reply_rc(r, VG_ENOMEM, "out of memory");
-    memcpy(l.buf, "{\"alerts\":[", 11);
-    l.len = 11;
-    rc = vg_store_alerts_query(s->store, &f, append_alert, &l, &err);
-    if (rc || l.failed) {
-        free(l.buf);
-        return reply_rc(r, rc ? rc : VG_ENOMEM, rc ? err.msg : "out of memory");
-    }
-    if (l.len + 3 > l.cap) {
-        char *grown = realloc(l.buf, l.len + 3);
-        if (!grown) {
-            free(l.buf);
-            return reply_rc(r, VG_ENOMEM, "out of memory");
-        }
-        l.buf = grown;
-    }
-    memcpy(l.buf + l.len, "]}", 2);
-    reply_json(r, 200, l.buf, l.len + 2);
-}
-
-typedef struct audit_list {
-    alert_list out;
-} audit_list;
-
-static int append_audit(void *user, const vg_audit_entry *e)
-{
-    alert_list *l = user;
-    char hash[65], when[48], u[160], act[160];
-    vg_store_hash_hex(e->hash, hash);
-    vg_time_format_rfc3339(e->time, when, sizeof when);
-    vg_api_json_string(e->user, u, sizeof u);
-    vg_api_json_string(e->action, act, sizeof act);
-    size_t need = strlen(e->detail) + 512;
-    if (l->len + need > l->cap) {
-        size_t cap = (l->cap + need) * 2;
-        char *grown = realloc(l->buf, cap);
-        if (!grown) {
-            l->failed = true;
-            return 1;
-        }
-        l->buf = grown;
-        l->cap = cap;
-    }
-    int n = snprintf(l->buf + l->len, l->cap - l->len,
-                     "%s{\"seq\":%lld,\"time\":\"%s\",\"user\":%s,\"action\":%s,\"detail\":%s,"
-                     "\"hash\":\"%s\"}",
-                     l->n++ ? "," : "", (long long)e->seq, when, u, act, e->detail, hash);
-    l->len += (size_t)n;
-    return 0;
-}
-
-static void route_audit(vg_server *s, struct MHD_Connection *c, reply *r)
-{
-    const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-    uint64_t limit = 100;
-    if (lim && (vg_api_parse_id(lim, strlen(lim), &limit) != 0 || limit > 10000))
-        return reply_error(r, 400, "bad_request", "limit: expected 1..10000");
-    alert_list l = {0};
-    l.cap = 8192;
-    l.buf = malloc(l.cap);
-    if (!l.buf)
-        return reply_rc(r, VG_ENOMEM, "out of memory");
-    l.len = (size_t)snprintf(l.buf, l.cap, "{\"audit\":[");
-    vg_error err = {0};
-    int rc = vg_store_audit_each(s->store, 0, (int)limit, append_audit, &l, &err);
-    if (rc || l.failed || l.len + 3 > l.cap) {
-        free(l.buf);
-        return reply_rc(r, rc ? rc : VG_ENOMEM, rc ? err.msg : "out of memory");
-    }
-    memcpy(l.buf + l.len, "]}", 2);
-    reply_json(r, 200, l.buf, l.len + 2);
-}
-
-static void route_file_json(const char *path, const char *fallback, reply *r)
-{
-    char *text = NULL;
-    size_t len = 0;
-    vg_error err = {0};
-    if (!path[0] || vg_read_file(path, 64u << 20, &text, &len, &err) < 0) {
-        if (path[0])
-            return reply_rc(r, VG_EIO, err.msg);
-        return reply_text(r, 200, fallback);
-    }
-    reply_json(r, 200, text, len);
-}
-
-static void route_config(vg_server *s, reply *r)
-{
-    char url[600];
-    vg_api_json_string(s->cfg.server.tile_url, url, sizeof url);
-    char *b = malloc(1024);
-    if (!b)
-        return reply_rc(r, VG_ENOMEM, "out of memory");
-    vg_strbuf sb;
-    vg_strbuf_init(&sb, b, 1024);
-    vg_strbuf_puts(&sb, "{\"site\":{\"lat\":");
-    vg_strbuf_put_double(&sb, s->cfg.site.origin.lat);
-    vg_strbuf_puts(&sb, ",\"lon\":");
-    vg_strbuf_put_double(&sb, s->cfg.site.origin.lon);
-    vg_strbuf_puts(&sb, "},\"tile_url\":");
-    vg_strbuf_puts(&sb, url);
-    vg_strbuf_putc(&sb, '}');
-    reply_json(r, 200, b, sb.len);
-}
-
-/* ---- routes: acting ---------------------------------------------------------------------- */
-
-static void act(vg_server *s, const caller *who, const char *kind, const char *args,
-                vg_event_type want, const char *wrap, reply *r)
-{
-    vg_op_request *a = malloc(sizeof *a);
-    if (!a)
-        return reply_rc(r, VG_ENOMEM, "out of memory");
-    int rc = vg_server_act(s, who->session.user, who->session.role, kind, args, want, a);
-    if (rc == VG_EFULL) {
-        reply_error(r, 503, "unavailable", "the engine's queue is full: try again");
-    } else if (rc) {
-        /* The engine refused: its message says why (state, role, arguments). */
-        reply_error(r, rc == VG_EIO ? 500 : 409, rc == VG_EIO ? "internal" : "refused",
-                    a->error[0] ? a->error : "refused by the engine");
-    } else {
-        size_t n = strlen(a->result);
-        size_t cap = n + strlen(wrap) + 16;
-        char *b = malloc(cap);
-        if (!b) {
-            reply_rc(r, VG_ENOMEM, "out of memory");
-        } else {
-            int len = snprintf(b, cap, "{\"%s\":%s}", wrap, n ? a->result : "null");
-            reply_json(r, 200, b, (size_t)len);
-        }
-    }
-    pthread_mutex_destroy(&a->mu);
-    pthread_cond_destroy(&a->cv);
-    free(a);
-}
-
-static void route_alert_action(vg_server *s, const caller *who, uint64_t id, const char *verb,
-                               const request *rq, reply *r)
-{
-    static const char *const verbs[][2] = {{"ack", "alert_ack"},
-                                           {"dispatch", "alert_dispatch"},
-                                           {"resolve", "alert_resolve"},
-                                           {"false-alarm", "alert_false_alarm"}};
-    const char *kind = NULL;
-    for (size_t i = 0; i < 4; i++)
-        if (strcmp(verb, verbs[i][0]) == 0)
-            kind = verbs[i][1];
-    if (!kind)
-        return reply_error(r, 404, "not_found", "alert actions: ack, dispatch, resolve, false-alarm");
-    char reason[VG_TEXT_MAX];
-    vg_error err = {0};
-    int rc = vg_api_parse_reason(rq->body, rq->len, reason, &err);
-    if (rc)
-        return reply_rc(r, rc, err.msg);
-    char args[64];
-    snprintf(args, sizeof args, "{\"alert\":%llu}", (unsigned long long)id);
-    act(s, who, kind, args, VG_EV_ALERT, "alert", r);
-}
-
-/* POST /zones: check the document imports (ED-269 or GeoJSON), keep it in the store,
- * then a zone_import command (journaled, audited) makes the engine load it. */
-static void route_zone_import(vg_server *s, const caller *who, const request *rq, reply *r)
-{
-    vg_zone_list zl;
-    vg_zone_list_init(&zl);
-    vg_error err = {0};
-    int n = rq->len ? vg_zone_import(&zl, rq->body, rq->len, NULL, &err) : -1;
-    size_t problems = zl.problems_total;
-    vg_zone_list_free(&zl);
-    if (n <= 0)
-        return reply_error(r, 400, "bad_request",
-                           n < 0 ? (err.msg[0] ? err.msg : "an ED-269 or GeoJSON document is required")
-                                 : "no usable zone in the document");
-    int64_t doc;
-    if (vg_store_zone_doc_add(s->store, vg_wall_clock_us(), who->session.user, rq->body, rq->len,
-                              &doc, &err) < 0)
-        return reply_rc(r, VG_EIO, err.msg);
-    char args[96];
-    snprintf(args, sizeof args, "{\"doc\":%lld,\"zones\":%d,\"rejected\":%zu}", (long long)doc, n,
-             problems);
-    vg_op_request *a = malloc(sizeof *a);
-    if (!a)
-        return reply_rc(r, VG_ENOMEM, "out of memory");
-    int rc = vg_server_act(s, who->session.user, who->session.role, "zone_import", args,
-                           VG_EV_NONE, a);
-    if (rc)
-        reply_error(r, rc == VG_EFULL ? 503 : 500, rc == VG_EFULL ? "unavailable" : "internal",
-                    a->error[0] ? a->error : "zone import failed");
-    else
-        reply_text(r, 200, args);
-    pthread_mutex_destroy(&a->mu);
-    pthread_cond_destroy(&a->cv);
-    free(a);
 }
 
 /* ---- static files ---------------------------------------------------------------------- */
@@ -549,11 +114,11 @@ static enum MHD_Result serve_static(vg_server *s, struct MHD_Connection *c, cons
                                     reply *r)
 {
     if (!s->cfg.server.web_root[0]) {
-        reply_error(r, 404, "not_found", "no web UI configured ([server] web_root)");
+        http_reply_error(r, 404, "not_found", "no web UI configured ([server] web_root)");
         return MHD_NO;
     }
     if (!safe_path(url)) {
-        reply_error(r, 404, "not_found", "no such file");
+        http_reply_error(r, 404, "not_found", "no such file");
         return MHD_NO;
     }
     char path[1200];
@@ -564,7 +129,7 @@ static enum MHD_Result serve_static(vg_server *s, struct MHD_Connection *c, cons
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
             close(fd);
-        reply_error(r, 404, "not_found", "no such file");
+        http_reply_error(r, 404, "not_found", "no such file");
         return MHD_NO;
     }
     struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
@@ -635,14 +200,14 @@ static enum MHD_Result serve_stream(vg_server *s, struct MHD_Connection *c, repl
     if (last) {
         uint64_t id;
         if (vg_api_parse_event_id(last, &id) != 0) {
-            reply_error(r, 400, "bad_request", "Last-Event-ID: expected a decimal event id");
+            http_reply_error(r, 400, "bad_request", "Last-Event-ID: expected a decimal event id");
             return MHD_NO;
         }
         after = id;
     }
     stream_ctx *st = calloc(1, sizeof *st);
     if (!st) {
-        reply_rc(r, VG_ENOMEM, "out of memory");
+        http_reply_rc(r, VG_ENOMEM, "out of memory");
         return MHD_NO;
     }
     st->s = s;
@@ -679,7 +244,7 @@ static bool method_is(reply *r, const char *method, const char *want)
         return true;
     char detail[64];
     snprintf(detail, sizeof detail, "use %s", want);
-    reply_error(r, 405, "method_not_allowed", detail);
+    http_reply_error(r, 405, "method_not_allowed", detail);
     return false;
 }
 
@@ -691,40 +256,40 @@ static enum MHD_Result route(vg_server *s, struct MHD_Connection *c, const char 
         caller who;
         identify(s, c, &who);
         if (!who.authenticated && !from_loopback(c)) {
-            reply_error(r, 401, "unauthorized", "metrics need a session off loopback");
+            http_reply_error(r, 401, "unauthorized", "metrics need a session off loopback");
             return MHD_NO;
         }
         char *text;
         size_t len;
         if (vg_metrics_text(s, &text, &len) != 0) {
-            reply_rc(r, VG_ENOMEM, "out of memory");
+            http_reply_rc(r, VG_ENOMEM, "out of memory");
             return MHD_NO;
         }
-        reply_json(r, 200, text, len);
+        http_reply_json(r, 200, text, len);
         r->type = "text/plain; version=0.0.4";
         return MHD_NO;
     }
     if (strncmp(url, "/api/", 5) != 0) {
         if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-            reply_error(r, 405, "method_not_allowed", "static files are read-only");
+            http_reply_error(r, 405, "method_not_allowed", "static files are read-only");
             return MHD_NO;
         }
         return serve_static(s, c, url, r);
     }
     const char *p = url + 4; /* "/v1/..." */
     if (!seg(&p, "/v1")) {
-        reply_error(r, 404, "not_found", "the API is under /api/v1/");
+        http_reply_error(r, 404, "not_found", "the API is under /api/v1/");
         return MHD_NO;
     }
     if (strcmp(p, "/login") == 0) {
         if (method_is(r, method, "POST"))
-            route_login(s, c, rq, r);
+            http_route_login(s, c, rq, r);
         return MHD_NO;
     }
     caller who;
     identify(s, c, &who);
     if (rq->too_big) {
-        reply_error(r, 413, "too_large", "request body over [server] max_body");
+        http_reply_error(r, 413, "too_large", "request body over [server] max_body");
         return MHD_NO;
     }
     vg_action need = VG_ACT_READ;
@@ -752,83 +317,83 @@ static enum MHD_Result route(vg_server *s, struct MHD_Connection *c, const char 
     int rc;
     if (strcmp(p, "/logout") == 0) {
         if (method_is(r, method, "POST"))
-            route_logout(s, &who, r);
+            http_route_logout(s, &who, r);
     } else if (strcmp(p, "/me") == 0) {
         if (method_is(r, method, "GET"))
-            session_json(&who.session, false, r);
+            http_session_json(&who.session, false, r);
     } else if (strcmp(p, "/tracks") == 0) {
         if (method_is(r, method, "GET")) {
             rc = vg_picture_tracks_json(&s->pic, &doc, &len);
-            reply_doc(r, rc, doc, len, "out of memory");
+            http_reply_doc(r, rc, doc, len, "out of memory");
         }
     } else if (strncmp(p, "/tracks/", 8) == 0) {
         uint64_t id;
         if (!method_is(r, method, "GET"))
             return MHD_NO;
         if (vg_api_parse_id(p + 8, strlen(p + 8), &id) != 0) {
-            reply_error(r, 404, "not_found", "a track id is a positive decimal number");
+            http_reply_error(r, 404, "not_found", "a track id is a positive decimal number");
             return MHD_NO;
         }
         rc = vg_picture_track_json(&s->pic, id, &doc, &len);
-        reply_doc(r, rc, doc, len, rc == VG_ENOTFOUND ? "no live track with this id" : "error");
+        http_reply_doc(r, rc, doc, len, rc == VG_ENOTFOUND ? "no live track with this id" : "error");
     } else if (strcmp(p, "/alerts") == 0) {
         if (method_is(r, method, "GET"))
-            route_alerts(s, c, r);
+            http_route_alerts(s, c, r);
     } else if (strncmp(p, "/alerts/", 8) == 0) {
         const char *idp = p + 8, *slash = strchr(idp, '/');
         uint64_t id;
         if (!slash || vg_api_parse_id(idp, (size_t)(slash - idp), &id) != 0) {
-            reply_error(r, 404, "not_found", "use /api/v1/alerts/{id}/{ack|dispatch|resolve|false-alarm}");
+            http_reply_error(r, 404, "not_found", "use /api/v1/alerts/{id}/{ack|dispatch|resolve|false-alarm}");
             return MHD_NO;
         }
         if (method_is(r, method, "POST"))
-            route_alert_action(s, &who, id, slash + 1, rq, r);
+            http_route_alert_action(s, &who, id, slash + 1, rq, r);
     } else if (strcmp(p, "/posture") == 0) {
         if (strcmp(method, "GET") == 0) {
             rc = vg_picture_posture_json(&s->pic, &doc, &len);
-            reply_doc(r, rc, doc, len, "out of memory");
+            http_reply_doc(r, rc, doc, len, "out of memory");
         } else if (method_is(r, method, "PUT")) {
             char args[VG_JSON_MAX];
             vg_error err = {0};
             if ((rc = vg_api_parse_posture(rq->body, rq->len, args, &err)) != 0)
-                reply_rc(r, rc, err.msg);
+                http_reply_rc(r, rc, err.msg);
             else
-                act(s, &who, "posture_set", args, VG_EV_POSTURE, "posture", r);
+                http_act(s, &who, "posture_set", args, VG_EV_POSTURE, "posture", r);
         }
     } else if (strcmp(p, "/zones") == 0) {
         if (strcmp(method, "GET") == 0) {
             rc = vg_picture_zones_json(&s->pic, &doc, &len);
-            reply_doc(r, rc, doc, len, "out of memory");
+            http_reply_doc(r, rc, doc, len, "out of memory");
             r->type = "application/geo+json";
         } else if (method_is(r, method, "POST")) {
-            route_zone_import(s, &who, rq, r);
+            http_route_zone_import(s, &who, rq, r);
         }
     } else if (strcmp(p, "/whitelist") == 0) {
         if (strcmp(method, "GET") == 0) {
             rc = vg_picture_whitelist_json(&s->pic, &doc, &len);
-            reply_doc(r, rc, doc, len, "out of memory");
+            http_reply_doc(r, rc, doc, len, "out of memory");
         } else if (method_is(r, method, "POST")) {
             char args[VG_JSON_MAX];
             vg_error err = {0};
             if ((rc = vg_api_parse_object(rq->body, rq->len, args, &err)) != 0)
-                reply_rc(r, rc, err.msg);
+                http_reply_rc(r, rc, err.msg);
             else
-                act(s, &who, "whitelist_add", args, VG_EV_NONE, "whitelist", r);
+                http_act(s, &who, "whitelist_add", args, VG_EV_NONE, "whitelist", r);
         }
     } else if (strncmp(p, "/whitelist/", 11) == 0) {
         if (method_is(r, method, "DELETE")) {
             char id[VG_ID_MAX + 8], args[VG_JSON_MAX];
             if (vg_api_json_string(p + 11, id, sizeof id) != 0 || strlen(p + 11) == 0) {
-                reply_error(r, 400, "bad_request", "whitelist id too long or empty");
+                http_reply_error(r, 400, "bad_request", "whitelist id too long or empty");
                 return MHD_NO;
             }
             snprintf(args, sizeof args, "{\"uas_id\":%s}", id);
-            act(s, &who, "whitelist_remove", args, VG_EV_NONE, "whitelist", r);
+            http_act(s, &who, "whitelist_remove", args, VG_EV_NONE, "whitelist", r);
         }
     } else if (strcmp(p, "/dispatches") == 0) {
         if (method_is(r, method, "GET")) {
             rc = vg_picture_dispatches_json(&s->pic, &doc, &len);
-            reply_doc(r, rc, doc, len, "out of memory");
+            http_reply_doc(r, rc, doc, len, "out of memory");
         }
     } else if (strncmp(p, "/dispatch/", 10) == 0) {
         /* /dispatch/{alert}/confirm {"unit"} and /dispatch/{alert}/outcome {"unit","outcome"} */
@@ -836,7 +401,7 @@ static enum MHD_Result route(vg_server *s, struct MHD_Connection *c, const char 
         uint64_t id;
         if (!slash || vg_api_parse_id(idp, (size_t)(slash - idp), &id) != 0 ||
             (strcmp(slash, "/confirm") != 0 && strcmp(slash, "/outcome") != 0)) {
-            reply_error(r, 404, "not_found", "use /api/v1/dispatch/{alert}/confirm or /outcome");
+            http_reply_error(r, 404, "not_found", "use /api/v1/dispatch/{alert}/confirm or /outcome");
             return MHD_NO;
         }
         if (!method_is(r, method, "POST"))
@@ -845,39 +410,39 @@ static enum MHD_Result route(vg_server *s, struct MHD_Connection *c, const char 
         vg_error err = {0};
         if ((rc = vg_api_parse_dispatch(rq->body, rq->len, id, strcmp(slash, "/outcome") == 0, args,
                                         &err)) != 0)
-            reply_rc(r, rc, err.msg);
+            http_reply_rc(r, rc, err.msg);
         else
-            act(s, &who, strcmp(slash, "/outcome") == 0 ? "dispatch_outcome" : "dispatch_confirm",
+            http_act(s, &who, strcmp(slash, "/outcome") == 0 ? "dispatch_outcome" : "dispatch_confirm",
                 args, VG_EV_DISPATCH, "dispatch", r);
     } else if (strcmp(p, "/sensors") == 0) {
         if (method_is(r, method, "GET")) {
             rc = vg_picture_sensors_json(&s->pic, &doc, &len);
-            reply_doc(r, rc, doc, len, "out of memory");
+            http_reply_doc(r, rc, doc, len, "out of memory");
         }
     } else if (strcmp(p, "/units") == 0) {
         if (method_is(r, method, "GET")) {
             rc = vg_picture_units_json(&s->pic, &doc, &len);
-            reply_doc(r, rc, doc, len, "out of memory");
+            http_reply_doc(r, rc, doc, len, "out of memory");
         }
     } else if (strcmp(p, "/audit") == 0) {
         if (method_is(r, method, "GET"))
-            route_audit(s, c, r);
+            http_route_audit(s, c, r);
     } else if (strcmp(p, "/basemap") == 0) {
         if (method_is(r, method, "GET")) {
             char path[4096] = "";
             if (s->cfg.server.basemap[0])
                 vg_path_beside(s->config_path, s->cfg.server.basemap, path, sizeof path);
-            route_file_json(path, "{\"type\":\"FeatureCollection\",\"features\":[]}", r);
+            http_route_file_json(path, "{\"type\":\"FeatureCollection\",\"features\":[]}", r);
             r->type = "application/geo+json";
         }
     } else if (strcmp(p, "/config") == 0) {
         if (method_is(r, method, "GET"))
-            route_config(s, r);
+            http_route_config(s, r);
     } else if (strcmp(p, "/stream") == 0) {
         if (method_is(r, method, "GET"))
             return serve_stream(s, c, r);
     } else {
-        reply_error(r, 404, "not_found", "no such route");
+        http_reply_error(r, 404, "not_found", "no such route");
     }
     return MHD_NO;
 }
@@ -921,14 +486,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     atomic_fetch_add(&s->metrics.http_requests, 1);
     reply r = {0};
     if (rq->too_big && strcmp(url, "/api/v1/login") == 0) {
-        reply_error(&r, 413, "too_large", "request body over [server] max_body");
+        http_reply_error(&r, 413, "too_large", "request body over [server] max_body");
     } else {
         enum MHD_Result done = route(s, c, url, method, rq, &r);
         if (done == MHD_YES && r.status == 0)
             return MHD_YES;
     }
     if (r.status == 0)
-        reply_error(&r, 500, "internal", "no reply");
+        http_reply_error(&r, 500, "internal", "no reply");
     if (r.status >= 400)
         atomic_fetch_add(&s->metrics.http_errors, 1);
     struct MHD_Response *resp =

@@ -9,6 +9,7 @@ add_library(vigieserver STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/server/pcap_input.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/api_parse.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/http.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/server/http_routes.c
   ${CMAKE_CURRENT_SOURCE_DIR}/server/metrics.c)
 target_include_directories(vigieserver PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_compile_definitions(vigieserver PRIVATE _DEFAULT_SOURCE)

@@ -330,28 +330,28 @@ void vg_picture_input(vg_picture *p, const vg_event *ev)
     pthread_rwlock_unlock(&p->lock);
 }
 
-void vg_picture_set_zones(vg_picture *p, char *geojson_owned)
+/* The engine thread replaces one of the prepared documents. */
+static void replace_doc(vg_picture *p, char **slot, char *owned)
 {
     pthread_rwlock_wrlock(&p->lock);
-    free(p->zones_geojson);
-    p->zones_geojson = geojson_owned;
+    free(*slot);
+    *slot = owned;
     pthread_rwlock_unlock(&p->lock);
+}
+
+void vg_picture_set_zones(vg_picture *p, char *geojson_owned)
+{
+    replace_doc(p, &p->zones_geojson, geojson_owned);
 }
 
 void vg_picture_set_whitelist(vg_picture *p, char *json_owned)
 {
-    pthread_rwlock_wrlock(&p->lock);
-    free(p->whitelist_json);
-    p->whitelist_json = json_owned;
-    pthread_rwlock_unlock(&p->lock);
+    replace_doc(p, &p->whitelist_json, json_owned);
 }
 
 void vg_picture_set_units(vg_picture *p, char *json_owned)
 {
-    pthread_rwlock_wrlock(&p->lock);
-    free(p->units_json);
-    p->units_json = json_owned;
-    pthread_rwlock_unlock(&p->lock);
+    replace_doc(p, &p->units_json, json_owned);
 }
 
 /* ---- HTTP threads ------------------------------------------------------------------ */
@@ -501,11 +501,11 @@ int vg_picture_posture_json(vg_picture *p, char **out, size_t *len)
     return rc;
 }
 
-int vg_picture_zones_json(vg_picture *p, char **out, size_t *len)
+/* A copy of one prepared document, or of `empty` while there is none. */
+static int copy_doc(vg_picture *p, char *const *slot, const char *empty, char **out, size_t *len)
 {
-    static const char empty[] = "{\"type\":\"FeatureCollection\",\"features\":[]}";
     pthread_rwlock_rdlock(&p->lock);
-    const char *src = p->zones_geojson ? p->zones_geojson : empty;
+    const char *src = *slot ? *slot : empty;
     size_t n = strlen(src);
     char *buf = dup_line(src, n);
     pthread_rwlock_unlock(&p->lock);
@@ -514,36 +514,22 @@ int vg_picture_zones_json(vg_picture *p, char **out, size_t *len)
     *out = buf;
     *len = n;
     return 0;
+}
+
+int vg_picture_zones_json(vg_picture *p, char **out, size_t *len)
+{
+    return copy_doc(p, &p->zones_geojson, "{\"type\":\"FeatureCollection\",\"features\":[]}", out,
+                    len);
 }
 
 int vg_picture_whitelist_json(vg_picture *p, char **out, size_t *len)
 {
-    static const char empty[] = "{\"whitelist\":[]}";
-    pthread_rwlock_rdlock(&p->lock);
-    const char *src = p->whitelist_json ? p->whitelist_json : empty;
-    size_t n = strlen(src);
-    char *buf = dup_line(src, n);
-    pthread_rwlock_unlock(&p->lock);
-    if (!buf)
-        return VG_ENOMEM;
-    *out = buf;
-    *len = n;
-    return 0;
+    return copy_doc(p, &p->whitelist_json, "{\"whitelist\":[]}", out, len);
 }
 
 int vg_picture_units_json(vg_picture *p, char **out, size_t *len)
 {
-    static const char empty[] = "{\"units\":[],\"sites\":[]}";
-    pthread_rwlock_rdlock(&p->lock);
-    const char *src = p->units_json ? p->units_json : empty;
-    size_t n = strlen(src);
-    char *buf = dup_line(src, n);
-    pthread_rwlock_unlock(&p->lock);
-    if (!buf)
-        return VG_ENOMEM;
-    *out = buf;
-    *len = n;
-    return 0;
+    return copy_doc(p, &p->units_json, "{\"units\":[],\"sites\":[]}", out, len);
 }
 
 int vg_picture_dispatches_json(vg_picture *p, char **out, size_t *len)
