@@ -53,13 +53,15 @@ struct vg_engine {
     double ground_elevation;
     vg_event posture_out[8];    /* one per scope a posture_set changes, sent in turn */
     vg_tracker *tracker;        /* NULL until the site is known */
-    vg_track_input *scan;       /* the scan being gathered */
+    vg_track_input *scan;       /* the scan being gathered; one spare entry at the end */
     int scan_n;
     char scan_sensor[VG_ID_MAX];
+    const sensor_slot *scan_slot; /* its sensor: its detections skip the lookup */
     vg_time scan_time;
     bool scan_has_number;
     uint64_t scan_number;
     vg_time maintained;         /* the whole second housekeeping last ran in */
+    vg_time lateness;           /* [engine] max_lateness_s in microseconds */
     vg_engine_stats st;
     vg_event out;               /* scratch for outputs: events are large */
 };
@@ -437,10 +439,15 @@ static bool same_scan(const vg_engine *e, const vg_event *ev)
     return d->has_scan ? d->scan == e->scan_number : ev->time == e->scan_time;
 }
 
-static int on_detection(vg_engine *e, const vg_event *ev, vg_error *err)
+/* A detection joins the scan being gathered (`same`: it belongs to it, as
+ * vg_engine_push found) or starts the next one. It is measured straight into its
+ * place in the scan buffer: detections are many, and a copy of a track input is
+ * half a kilobyte. */
+static int on_detection(vg_engine *e, const vg_event *ev, bool same, vg_error *err)
 {
     const vg_detection *d = &ev->u.detection;
-    sensor_slot *s = sensor_slot_for(e, d->sensor);
+    same = same && e->scan_n > 0; /* housekeeping may have flushed it since */
+    const sensor_slot *s = same ? e->scan_slot : sensor_slot_for(e, d->sensor);
     if (!s->used)
         return vg_err(err, VG_ENOTFOUND, "detection: unknown sensor \"%s\" (declare it with a "
                       "sensor event first)", d->sensor);
@@ -459,31 +466,39 @@ static int on_detection(vg_engine *e, const vg_event *ev, vg_error *err)
     int rc = ensure_tracker(e, err);
     if (rc < 0)
         return rc;
-    vg_track_input in;
-    rc = measure(e, d, s, &in.mm, err);
+    /* Entry scan_n is free even in a full scan (the buffer has a spare one): a
+     * detection that fails to measure leaves the scan as it was. */
+    vg_track_input *in = &e->scan[e->scan_n];
+    rc = measure(e, d, s, &in->mm, err);
     if (rc < 0)
         return rc;
-    if (!same_scan(e, ev) || e->scan_n >= e->cfg.tracker.max_scan)
+    if (!same || e->scan_n >= e->cfg.tracker.max_scan) {
         flush_scan(e);
+        if (in != &e->scan[0]) {
+            e->scan[0].mm = in->mm;
+            in = &e->scan[0];
+        }
+    }
     if (e->scan_n == 0) {
         memcpy(e->scan_sensor, d->sensor, sizeof e->scan_sensor);
+        e->scan_slot = s;
         e->scan_time = ev->time;
         e->scan_has_number = d->has_scan;
         e->scan_number = d->scan;
     }
-    memcpy(in.sensor, d->sensor, sizeof in.sensor);
-    in.identity = d->identity;
-    in.has_velocity = d->has_velocity;
-    in.velocity = d->velocity;
-    in.has_class_hint = d->has_class_hint;
-    memcpy(in.class_hint, d->class_hint, sizeof in.class_hint);
-    in.integrity = d->integrity;
-    in.has_operator = d->has_operator;
-    in.operator_has_alt = d->operator_has_alt;
-    in.operator_pos = d->operator_pos;
+    memcpy(in->sensor, d->sensor, sizeof in->sensor);
+    in->identity = d->identity;
+    in->has_velocity = d->has_velocity;
+    in->velocity = d->velocity;
+    in->has_class_hint = d->has_class_hint;
+    memcpy(in->class_hint, d->class_hint, sizeof in->class_hint);
+    in->integrity = d->integrity;
+    in->has_operator = d->has_operator;
+    in->operator_has_alt = d->operator_has_alt;
+    in->operator_pos = d->operator_pos;
     if (d->has_operator && d->operator_has_alt)
-        in.operator_pos.alt = amsl_to_wgs84(e, d->operator_pos.alt, d->operator_alt_ref);
-    e->scan[e->scan_n++] = in;
+        in->operator_pos.alt = amsl_to_wgs84(e, d->operator_pos.alt, d->operator_alt_ref);
+    e->scan_n++;
     link_operator(e, d);
     return 0;
 }
@@ -540,13 +555,14 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
         free(e);
         return vg_err(err, VG_ENOMEM, "engine: out of memory for %u sensor slots", cap);
     }
-    e->scan = malloc((size_t)cfg->tracker.max_scan * sizeof *e->scan);
+    e->scan = malloc(((size_t)cfg->tracker.max_scan + 1) * sizeof *e->scan);
     if (!e->scan) {
         vg_engine_free(e);
         return vg_err(err, VG_ENOMEM, "engine: out of memory for a scan of %d",
                       cfg->tracker.max_scan);
     }
     e->maintained = INT64_MIN;
+    e->lateness = (vg_time)llround(cfg->engine.max_lateness_s * 1e6);
     vg_postures_init(&e->postures, 0);
     vg_zone_list_init(&e->zones);
     if (vg_threat_create(&e->threat, NULL, err) < 0) {
@@ -580,11 +596,11 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
     return 0;
 }
 
-static int dispatch_event(vg_engine *e, const vg_event *ev, vg_error *err)
+static int dispatch_event(vg_engine *e, const vg_event *ev, bool in_scan, vg_error *err)
 {
     switch (ev->type) {
     case VG_EV_SENSOR: return on_sensor(e, ev, err);
-    case VG_EV_DETECTION: return on_detection(e, ev, err);
+    case VG_EV_DETECTION: return on_detection(e, ev, in_scan, err);
     case VG_EV_SITE: return on_site(e, ev, err);
     case VG_EV_TICK:
         maintain(e, ev->time, true);
@@ -599,7 +615,7 @@ static int dispatch_event(vg_engine *e, const vg_event *ev, vg_error *err)
 
 int vg_engine_push(vg_engine *e, const vg_event *ev, vg_error *err)
 {
-    vg_time lateness = (vg_time)llround(e->cfg.engine.max_lateness_s * 1e6);
+    vg_time lateness = e->lateness;
     int rc;
     if (ev->time < VG_TIME_MIN || ev->time > VG_TIME_MAX) {
         rc = vg_err(err, VG_ERANGE, "%s: time out of range", vg_event_type_name(ev->type));
@@ -610,11 +626,12 @@ int vg_engine_push(vg_engine *e, const vg_event *ev, vg_error *err)
                     (double)(e->st.now - ev->time) / 1e6, e->cfg.engine.max_lateness_s);
     } else {
         /* A scan ends where something else begins. */
-        if (ev->type != VG_EV_DETECTION || !same_scan(e, ev))
+        bool same = ev->type == VG_EV_DETECTION && same_scan(e, ev);
+        if (!same)
             flush_scan(e);
         if (ev->time > e->st.now)
             maintain(e, ev->time, false);
-        rc = dispatch_event(e, ev, err);
+        rc = dispatch_event(e, ev, same, err);
     }
     if (rc < 0) {
         e->st.rejected++;

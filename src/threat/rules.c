@@ -142,6 +142,14 @@ int vg_threat_track(vg_threat *th, const vg_track *tr, vg_time t, vg_zindex *ix,
                       (unsigned long long)tr->id);
     if (!zones)
         ix = NULL;
+    /* Every rule below needs zones (zone_entry, aircraft_no_id, zone_predicted), an
+     * asset (asset_proximity) or a spoofing flag (spoofing): without any of them
+     * nothing can fire, and the many tracks of a site with no zones loaded (clutter
+     * included) cost no posture lookup. A new rule must extend this test. */
+    const uint32_t spoof = VG_INTEG_IDENTITY_OUTSIDE_GATE | VG_INTEG_DUPLICATE_ID |
+                           VG_INTEG_IMPOSSIBLE_SPEED | VG_INTEG_TELEPORT;
+    if (!ix && th->nassets == 0 && !(tr->integrity & spoof))
+        return 0;
     vg_zpoint p = {tr->pos.lat, tr->pos.lon, tr->pos.alt, VG_ZREF_WGS84, t};
     size_t zi[ZONES_MAX];
     const char *ids[ZONES_MAX + 1];
@@ -197,8 +205,6 @@ int vg_threat_track(vg_threat *th, const vg_track *tr, vg_time t, vg_zindex *ix,
     }
 
     /* (d) spoofing: integrity flags that say the identity or the path is not real */
-    const uint32_t spoof = VG_INTEG_IDENTITY_OUTSIDE_GATE | VG_INTEG_DUPLICATE_ID |
-                           VG_INTEG_IMPOSSIBLE_SPEED | VG_INTEG_TELEPORT;
     if (tr->integrity & spoof) {
         size_t n = (size_t)snprintf(what, sizeof what, "suspected Remote ID spoofing:");
         for (uint32_t b = 1; b < (1u << VG_INTEG_COUNT) && n < sizeof what; b <<= 1)

@@ -138,10 +138,9 @@ static void id_rebuild_if_needed(vg_tracker *t)
 static void emit_track(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
                        vg_track_emit_fn emit, void *ud)
 {
-    /* Only the track member is cleared: events are large, outputs are many. */
+    /* Not cleared first: vg_trk_fill writes every member (outputs are many). */
     t->out.type = VG_EV_TRACK;
     t->out.time = time;
-    memset(&t->out.u.track, 0, sizeof t->out.u.track);
     vg_trk_fill(t, k, kf, &t->out.u.track);
     emit(ud, &t->out);
 }

@@ -198,6 +198,7 @@ static inline double dt_s(vg_time to, vg_time from)
 
 /* tracker_life.c */
 void vg_trk_refresh_hot(vg_tracker *t, int32_t i);
+/* Writes every member of *o: emit_track does not clear the event first. */
 void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o);
 void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn);
 bool vg_trk_grow_tracks(vg_tracker *t);
