@@ -85,6 +85,7 @@ int vg_grid_reserve(vg_grid *g, uint32_t cells)
 
 void vg_grid_free(vg_grid *g)
 {
+    free(g->win);
     free(g->cells);
     free(g->next);
     free(g->prev);
@@ -93,16 +94,69 @@ void vg_grid_free(vg_grid *g)
     memset(g, 0, sizeof *g);
 }
 
+/* Cell coordinates back from a key (vg_grid_pack keeps both within 32 bits). */
+static void unpack(int64_t key, int64_t *ix, int64_t *iy)
+{
+    *ix = (int32_t)(uint32_t)((uint64_t)key >> 32);
+    *iy = (int32_t)(uint32_t)(uint64_t)key;
+}
+
+/* Place the window over cells [x0, x1] × [y0, y1] with every entry empty, or
+ * drop it when that rectangle is too large to pay: more than two entries per
+ * table slot (the table has at least four slots per filed track, so a window
+ * that big means tracks spread thinly, and memory would go to empty cells). */
+static void place_window(vg_grid *g, int64_t x0, int64_t x1, int64_t y0, int64_t y1)
+{
+    g->win_w = g->win_h = 0;
+    if (x1 < x0 || y1 < y0)
+        return;
+    uint64_t w = (uint64_t)(x1 - x0) + 1, h = (uint64_t)(y1 - y0) + 1;
+    uint64_t limit = 2u * (uint64_t)g->cap;
+    if (w > limit || h > limit || w * h > limit)
+        return;
+    size_t n = (size_t)(w * h);
+    if (n > g->win_alloc) {
+        int32_t *win = realloc(g->win, n * sizeof *win);
+        if (!win)
+            return; /* no window: the hash alone still works */
+        g->win = win;
+        g->win_alloc = n;
+    }
+    for (size_t k = 0; k < n; k++)
+        g->win[k] = -1;
+    g->win_x0 = x0;
+    g->win_y0 = y0;
+    g->win_w = (uint32_t)w;
+    g->win_h = (uint32_t)h;
+}
+
 void vg_grid_clear(vg_grid *g)
 {
+    /* The cells holding tracks now are where the next filings will be, give or
+     * take the tracks' motion until then: the window moves there, with a margin. */
+    const int64_t margin = 4;
+    int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
     for (uint32_t u = 0; u < g->used; u++) {
         vg_grid_cell *c = &g->cells[g->used_slots[u]];
+        if (c->head >= 0) {
+            int64_t ix, iy;
+            unpack(c->key, &ix, &iy);
+            x0 = ix < x0 ? ix : x0;
+            x1 = ix > x1 ? ix : x1;
+            y0 = iy < y0 ? iy : y0;
+            y1 = iy > y1 ? iy : y1;
+        }
         for (int32_t i = c->head; i >= 0; i = g->next[i])
             g->slot[i] = -1;
         c->key = EMPTY;
         c->head = -1;
     }
     g->used = 0;
+    if (x1 >= x0)
+        place_window(g, x0 - margin, x1 + margin, y0 - margin, y1 + margin);
+    else if (g->win_w)
+        place_window(g, g->win_x0, g->win_x0 + g->win_w - 1, g->win_y0,
+                     g->win_y0 + g->win_h - 1); /* nothing filed: keep it, emptied */
 }
 
 bool vg_grid_crowded(const vg_grid *g)
@@ -126,18 +180,23 @@ void vg_grid_remove(vg_grid *g, int32_t i)
 
 int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
 {
-    int64_t key = pack(cell_coord(e, g->cell), cell_coord(n, g->cell));
+    int64_t ix = cell_coord(e, g->cell), iy = cell_coord(n, g->cell);
+    int64_t key = pack(ix, iy);
     if (g->slot[i] >= 0 && g->cells[g->slot[i]].key == key)
         return 0;
     /* Keep the table at most three quarters full so probes stay short; the caller
-     * rebuilds the grid when this fails. */
-    int32_t s = find_slot(g, key);
+     * rebuilds the grid when this fails. The window knows the slot of a cell that
+     * exists; a new one is placed by the hash. */
+    int32_t *w = vg_grid_win_entry(g, ix, iy);
+    int32_t s = w && *w >= 0 ? *w : find_slot(g, key);
     if (s < 0 || (g->cells[s].key == EMPTY && (g->used + 1) * 4 > g->cap * 3))
         return VG_EFULL;
     vg_grid_remove(g, i);
     if (g->cells[s].key == EMPTY) {
         g->cells[s].key = key;
         g->used_slots[g->used++] = (uint32_t)s;
+        if (w)
+            *w = s;
     }
     g->prev[i] = -1;
     g->next[i] = g->cells[s].head;

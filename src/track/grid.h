@@ -5,7 +5,16 @@
  * the caller's `next`/`prev` arrays. Looking up the tracks near a point visits a
  * fixed number of cells, so the cost per detection does not depend on how many
  * tracks exist. Cells are never removed one by one: the tracker rebuilds the whole
- * grid periodically (vg_grid_clear + re-file), which also drops empty cells. */
+ * grid periodically (vg_grid_clear + re-file), which also drops empty cells.
+ *
+ * In front of the hash table sits a window: a plain array over the rectangle of
+ * cells the filed tracks covered at the last clear (plus a margin), giving each
+ * cell's slot without hashing or probing — a query looks up nine cells, and the
+ * hash was most of its cost. The window only caches where keys are; the table
+ * stays the one record of which cells exist, so what is found, in which order, and
+ * when the table is full are exactly as without it. Cells outside the window (or
+ * every cell, when the tracks are spread too thinly for a window to pay) go
+ * through the hash. */
 #ifndef VIGIE_TRACK_GRID_H
 #define VIGIE_TRACK_GRID_H
 
@@ -28,6 +37,10 @@ typedef struct vg_grid {
     int32_t *slot;              /* per track: its cell's slot, -1 when not filed */
     int32_t ntracks;
     uint32_t *used_slots;       /* slots holding a key, so clearing costs what is used */
+    int32_t *win;               /* per window cell: its slot, or -1 if it has none */
+    int64_t win_x0, win_y0;     /* the window's first cell */
+    uint32_t win_w, win_h;      /* its size in cells; 0 × 0 when there is none */
+    size_t win_alloc;           /* entries allocated in win */
 } vg_grid;
 
 /* Room for max_tracks tracks. Returns 0 or VG_ENOMEM. */
@@ -85,6 +98,26 @@ static inline int32_t vg_grid_find_slot(const vg_grid *g, int64_t key)
     return -1;
 }
 
+/* The window entry of cell (ix, iy), or NULL when the cell is outside the window. */
+static inline int32_t *vg_grid_win_entry(const vg_grid *g, int64_t ix, int64_t iy)
+{
+    uint64_t ux = (uint64_t)(ix - g->win_x0), uy = (uint64_t)(iy - g->win_y0);
+    if (ux >= g->win_w || uy >= g->win_h)
+        return NULL;
+    return &g->win[uy * g->win_w + ux];
+}
+
+/* The slot holding cell (ix, iy), or -1 if the cell has none. */
+static inline int32_t vg_grid_cell_slot(const vg_grid *g, int64_t ix, int64_t iy)
+{
+    const int32_t *w = vg_grid_win_entry(g, ix, iy);
+    if (w)
+        return *w;
+    int64_t key = vg_grid_pack(ix, iy);
+    int32_t s = vg_grid_find_slot(g, key);
+    return s < 0 || g->cells[s].key != key ? -1 : s;
+}
+
 /* Call fn(ud, i) for every track filed in a cell within `radius` of (e, n), in a
  * deterministic order (cells row by row, tracks most recently filed first); the
  * caller's per-track array pf_base (entries of pf_stride bytes, or NULL) is
@@ -102,10 +135,14 @@ static inline void vg_grid_query(const vg_grid *g, double e, double n, double ra
 #endif
     int64_t x0 = vg_grid_coord(e - radius, g->cell), x1 = vg_grid_coord(e + radius, g->cell);
     int64_t y0 = vg_grid_coord(n - radius, g->cell), y1 = vg_grid_coord(n + radius, g->cell);
-    for (int64_t iy = y0; iy <= y1; iy++)
+    /* A row of cells wholly inside the window reads its slots straight from it. */
+    bool cols_in = x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w;
+    for (int64_t iy = y0; iy <= y1; iy++) {
+        uint64_t uy = (uint64_t)(iy - g->win_y0);
+        const int32_t *row = cols_in && uy < g->win_h ? g->win + uy * g->win_w : NULL;
         for (int64_t ix = x0; ix <= x1; ix++) {
-            int32_t s = vg_grid_find_slot(g, vg_grid_pack(ix, iy));
-            if (s < 0 || g->cells[s].key == VG_GRID_EMPTY)
+            int32_t s = row ? row[ix - g->win_x0] : vg_grid_cell_slot(g, ix, iy);
+            if (s < 0)
                 continue;
             for (int32_t i = g->cells[s].head, nx; i >= 0; i = nx) {
                 nx = g->next[i];
@@ -117,6 +154,7 @@ static inline void vg_grid_query(const vg_grid *g, double e, double n, double ra
                 fn(ud, i);
             }
         }
+    }
 }
 
 /* Whether more cells can be added without degrading the table (≤ 50 % full). */
