@@ -8,6 +8,8 @@
  * slightly off, which is exactly when the textbook form starts producing negative
  * variances. Every failure is detected before anything is written. */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "vigie/error.h"
@@ -284,10 +286,112 @@ static int update_position(vg_kf *kf, const vg_meas_model *m, double *loglik)
     return VG_OK;
 }
 
+/* ---- three decoupled axes ---------------------------------------------------
+ *
+ * A track started from position measurements with a diagonal R (enu detections,
+ * most radars after conversion...), predicted by the CV model and updated by such
+ * measurements keeps every covariance entry that couples two different axes
+ * (east, north, up — state i is on axis i mod 3) at exactly +0: each such entry of
+ * the general formulas is a sum of products that all hold a +0 factor, at least one
+ * of them +0·+0, and an IEEE sum with a +0 term is never −0. The Joseph update of
+ * update_position then reduces, bit for bit, to three independent [position,
+ * velocity] filters: every dropped term is an exact +0, and a sum of one term t and
+ * two +0 is t + 0.0 (which turns a −0 into +0, as the full sum would). The path
+ * below computes exactly these reduced sums, for about a third of the arithmetic;
+ * anything else (a coupling entry that is not +0, a full R) takes the general one. */
+
+static uint64_t bits_of(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+/* Every coupling entry of P, and every off-diagonal entry of R, is +0. */
+static bool axes_decoupled(const double *P, const double *R)
+{
+    uint64_t acc = bits_of(R[1]) | bits_of(R[2]) | bits_of(R[3]) | bits_of(R[5]) |
+                   bits_of(R[6]) | bits_of(R[7]);
+    for (int i = 0; i < N; i++) {
+        int b = (i + 1) % 3, c = (i + 2) % 3;
+        acc |= bits_of(P[i * N + b]) | bits_of(P[i * N + c]) | bits_of(P[i * N + 3 + b]) |
+               bits_of(P[i * N + 3 + c]);
+    }
+    return acc == 0;
+}
+
+/* update_position for decoupled axes: the same checks, in effect, and the same bits. */
+static int update_position_axes(vg_kf *kf, const vg_meas_model *m, double *loglik)
+{
+    const double *Pin = kf->P, *R = m->R;
+    double nu[3], Ld[3];
+    for (int i = 0; i < 3; i++) {
+        nu[i] = m->z[i] - kf->x[i];
+        if (!isfinite(nu[i]))
+            return VG_ERANGE;
+    }
+    /* S's coupling entries are +0, so its Cholesky factor is diagonal. */
+    for (int a = 0; a < 3; a++) {
+        double sa = Pin[a * N + a] + R[a * 3 + a];
+        if (!(sa > 0.0) || !isfinite(sa))
+            return VG_ERANGE;
+        Ld[a] = sqrt(sa);
+    }
+    double y0 = nu[0] / Ld[0], y1 = nu[1] / Ld[1], y2 = nu[2] / Ld[2];
+    double d2 = 0.0;
+    d2 += y0 * y0;
+    d2 += y1 * y1;
+    d2 += y2 * y2;
+    if (!isfinite(d2))
+        return VG_ERANGE;
+
+    /* K: one entry per state, on its own axis; the other two are +0. */
+    double K[N * 3] = {0.0};
+    for (int c = 0; c < N; c++) {
+        int a = c % 3;
+        K[c * 3 + a] = Pin[a * N + c] / Ld[a] / Ld[a];
+    }
+    double x[N];
+    for (int i = 0; i < N; i++)
+        x[i] = kf->x[i] + K[i * 3] * nu[0] + K[i * 3 + 1] * nu[1] + K[i * 3 + 2] * nu[2];
+
+    /* X = P − K·P[0:3,:] and Y = K·R − X[:,0:3] on each axis's entries, then
+     * P' = X + Y·Kᵀ; the coupling entries of all three are +0. */
+    double P[N * N] = {0.0};
+    double bad = 0.0;
+    for (int i = 0; i < N; i++) {
+        int a = i % 3;
+        double k = K[i * 3 + a];
+        double xa = Pin[i * N + a] - (k * Pin[a * N + a] + 0.0);
+        double y = (k * R[a * 3 + a] + 0.0) - xa;
+        bad += x[i] * 0.0;
+        for (int j = i; j < N; j += 3) { /* j ≥ i on axis a: i itself, then i + 3 */
+            double xij = j == a ? xa : Pin[i * N + j] - (k * Pin[a * N + j] + 0.0);
+            double v = xij + (y * K[j * 3 + a] + 0.0);
+            P[i * N + j] = v;
+            P[j * N + i] = v;
+            bad += v * 0.0;
+        }
+    }
+    if (bad != 0.0)
+        return VG_ERANGE;
+    for (int i = 0; i < N; i++)
+        if (!(P[i * N + i] > 0.0))
+            return VG_ERANGE;
+    if (loglik) {
+        double L[9] = {Ld[0], 0.0, 0.0, 0.0, Ld[1], 0.0, 0.0, 0.0, Ld[2]};
+        *loglik = -0.5 * (d2 + 3 * log(2.0 * VG_PI) + vg_mat_chol_logdet(L, 3));
+    }
+    memcpy(kf->x, x, sizeof x);
+    memcpy(kf->P, P, sizeof P);
+    return VG_OK;
+}
+
 int vg_kf_update(vg_kf *kf, const vg_meas_model *m, double *loglik)
 {
     if (m->kind == VG_MM_POSITION && m->dim == 3)
-        return update_position(kf, m, loglik);
+        return axes_decoupled(kf->P, m->R) ? update_position_axes(kf, m, loglik)
+                                           : update_position(kf, m, loglik);
     innov in;
     int rc = innovate(kf, m, &in);
     if (rc != VG_OK)
