@@ -197,9 +197,54 @@ int vg_kf_innovation(const vg_kf *kf, const vg_meas_model *m, double *nu, double
     return VG_OK;
 }
 
+static bool axes_decoupled(const double *P, const double *R);
+static uint64_t bits_of(double v);
+
+/* The gate of a position measurement when S = P[0:3,0:3] + R is diagonal (its
+ * off-diagonal entries all +0): innovate_position's Cholesky factor is then
+ * diagonal, and its d² and ln det the same numbers from the diagonal alone (the
+ * dropped terms are +0 and ±0, which change no nonzero sum, and y² is blind to the
+ * sign of a zero y). */
+static bool gate_position_diagonal(const vg_kf *kf, const vg_meas_model *m, double *d2,
+                                   double *logdet_s, int *rc)
+{
+    const double *P = kf->P, *R = m->R;
+    if ((bits_of(P[1]) | bits_of(P[2]) | bits_of(P[N]) | bits_of(P[N + 2]) |
+         bits_of(P[2 * N]) | bits_of(P[2 * N + 1]) | bits_of(R[1]) | bits_of(R[2]) |
+         bits_of(R[3]) | bits_of(R[5]) | bits_of(R[6]) | bits_of(R[7])) != 0)
+        return false;
+    *rc = VG_ERANGE;
+    double nu[3], L[9] = {0.0};
+    for (int i = 0; i < 3; i++) {
+        nu[i] = m->z[i] - kf->x[i];
+        if (!isfinite(nu[i]))
+            return true;
+    }
+    double d = 0.0;
+    for (int a = 0; a < 3; a++) {
+        double sa = P[a * N + a] + R[a * 3 + a];
+        if (!(sa > 0.0) || !isfinite(sa))
+            return true;
+        L[a * 4] = sqrt(sa);
+    }
+    for (int a = 0; a < 3; a++) {
+        double y = nu[a] / L[a * 4];
+        d += y * y;
+    }
+    if (!isfinite(d))
+        return true;
+    *d2 = d;
+    *logdet_s = logdet3(L);
+    *rc = VG_OK;
+    return true;
+}
+
 int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logdet_s)
 {
     if (m->kind == VG_MM_POSITION && m->dim == 3) {
+        int drc;
+        if (gate_position_diagonal(kf, m, d2, logdet_s, &drc))
+            return drc;
         double nu[3], S[9], L[9];
         int rc = innovate_position(kf, m, nu, S, L, d2);
         if (rc != VG_OK)
