@@ -153,10 +153,12 @@ static void drop_track(vg_tracker *t, int32_t i, vg_time time, const char *reaso
     t->out.time = time;
     memset(&t->out.u.track_drop, 0, sizeof t->out.u.track_drop);
     t->out.u.track_drop.id = k->id;
-    /* A bounded copy of a constant (snprintf would cost more than the drop). */
-    char *dst = t->out.u.track_drop.reason;
-    for (size_t c = 0; c + 1 < sizeof t->out.u.track_drop.reason && reason[c]; c++)
-        dst[c] = reason[c];
+    /* A bounded copy of a constant (snprintf would cost more than the drop); the
+     * memset above terminated it. */
+    size_t len = strlen(reason);
+    if (len >= sizeof t->out.u.track_drop.reason)
+        len = sizeof t->out.u.track_drop.reason - 1;
+    memcpy(t->out.u.track_drop.reason, reason, len);
     emit(ud, &t->out);
     vg_grid_remove(&t->grid, i);
     id_remove(t, i);
@@ -282,6 +284,20 @@ static double log_det(const double *a, int d)
     if (vg_mat_cholesky(l, a, d) < 0)
         return 0.0;
     return vg_mat_chol_logdet(l, d);
+}
+
+/* Whether two packed d × d matrices hold the same bits (memcmp's answer, inline:
+ * it is asked for every detection). */
+static bool same_bits(const double *a, const double *b, int d)
+{
+    for (int k = 0; k < d * d; k++) {
+        uint64_t x, y;
+        memcpy(&x, &a[k], sizeof x);
+        memcpy(&y, &b[k], sizeof y);
+        if (x != y)
+            return false;
+    }
+    return true;
 }
 
 /* Gate the pair (current detection, track i) and record it as an edge if it passes. */
@@ -549,8 +565,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         t->row_logdet_r[r] = 0.0;
         if (t->row[r] != ROW_OPEN)
             continue;
-        if (last >= 0 && in[last].mm.dim == m->dim &&
-            memcmp(in[last].mm.R, m->R, (size_t)(m->dim * m->dim) * sizeof m->R[0]) == 0)
+        if (last >= 0 && in[last].mm.dim == m->dim && same_bits(in[last].mm.R, m->R, m->dim))
             t->row_logdet_r[r] = t->row_logdet_r[last];
         else
             t->row_logdet_r[r] = log_det(m->R, m->dim);

@@ -128,8 +128,10 @@ bool vg_trk_grow_tracks(vg_tracker *t)
     free(t->hot);
     memset(h + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *h);
     t->hot = h;
-    memset(n + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *n);
+    /* New records are not cleared: start_track clears each one it takes, and
+     * nothing reads a record before (a free record is only ever its free_next). */
     for (int32_t i = cap - 1; i >= t->track_cap; i--) {
+        n[i].live = false;
         n[i].free_next = t->free_head;
         t->free_head = i;
     }
