@@ -390,45 +390,49 @@ static int update_position_axes(vg_kf *kf, const vg_meas_model *m, double *logli
     if (!isfinite(d2))
         return VG_ERANGE;
 
-    /* K: one entry per state, on its own axis; the other two are +0. */
-    double K[N * 3] = {0.0};
-    for (int c = 0; c < N; c++) {
-        int a = c % 3;
-        K[c * 3 + a] = Pin[a * N + c] / Ld[a] / Ld[a];
-    }
-    double x[N];
-    for (int i = 0; i < N; i++)
-        x[i] = kf->x[i] + K[i * 3] * nu[0] + K[i * 3 + 1] * nu[1] + K[i * 3 + 2] * nu[2];
-
-    /* X = P − K·P[0:3,:] and Y = K·R − X[:,0:3] on each axis's entries, then
-     * P' = X + Y·Kᵀ; the coupling entries of all three are +0. */
-    double P[N * N] = {0.0};
-    double bad = 0.0;
+    /* Per axis a, with p = a and v = a + 3: K's entries kp and kv (its other
+     * entries are +0), then the general formulas' surviving terms. */
+    double x[N], upd[3][3]; /* per axis: P'pp, P'pv, P'vv */
     for (int i = 0; i < N; i++) {
         int a = i % 3;
-        double k = K[i * 3 + a];
-        double xa = Pin[i * N + a] - (k * Pin[a * N + a] + 0.0);
-        double y = (k * R[a * 3 + a] + 0.0) - xa;
-        bad += x[i] * 0.0;
-        for (int j = i; j < N; j += 3) { /* j ≥ i on axis a: i itself, then i + 3 */
-            double xij = j == a ? xa : Pin[i * N + j] - (k * Pin[a * N + j] + 0.0);
-            double v = xij + (y * K[j * 3 + a] + 0.0);
-            P[i * N + j] = v;
-            P[j * N + i] = v;
-            bad += v * 0.0;
-        }
+        double k = Pin[a * N + i] / Ld[a] / Ld[a];
+        /* x + K·nu, term by term as in update_position: +0·nu is that zero. */
+        double t0 = a == 0 ? k * nu[0] : 0.0 * nu[0];
+        double t1 = a == 1 ? k * nu[1] : 0.0 * nu[1];
+        double t2 = a == 2 ? k * nu[2] : 0.0 * nu[2];
+        x[i] = kf->x[i] + t0 + t1 + t2;
+    }
+    double bad = 0.0;
+    for (int a = 0; a < 3; a++) {
+        int p = a, v = a + 3;
+        double kp = Pin[a * N + p] / Ld[a] / Ld[a], kv = Pin[a * N + v] / Ld[a] / Ld[a];
+        double Ppp = Pin[p * N + p], Ppv = Pin[p * N + v], Pvp = Pin[v * N + p];
+        double Pvv = Pin[v * N + v], r = R[a * 3 + a];
+        /* X = P − K·P[0:3,:], Y = K·R − X[:,0:3], P' = X + Y·Kᵀ */
+        double Xpp = Ppp - (kp * Ppp + 0.0), Xpv = Ppv - (kp * Ppv + 0.0);
+        double Xvp = Pvp - (kv * Ppp + 0.0), Xvv = Pvv - (kv * Ppv + 0.0);
+        double Yp = (kp * r + 0.0) - Xpp, Yv = (kv * r + 0.0) - Xvp;
+        upd[a][0] = Xpp + (Yp * kp + 0.0);
+        upd[a][1] = Xpv + (Yp * kv + 0.0);
+        upd[a][2] = Xvv + (Yv * kv + 0.0);
+        bad += x[p] * 0.0 + x[v] * 0.0 + upd[a][0] * 0.0 + upd[a][1] * 0.0 + upd[a][2] * 0.0;
     }
     if (bad != 0.0)
         return VG_ERANGE;
-    for (int i = 0; i < N; i++)
-        if (!(P[i * N + i] > 0.0))
+    for (int a = 0; a < 3; a++)
+        if (!(upd[a][0] > 0.0) || !(upd[a][2] > 0.0))
             return VG_ERANGE;
     if (loglik) {
         double L[9] = {Ld[0], 0.0, 0.0, 0.0, Ld[1], 0.0, 0.0, 0.0, Ld[2]};
         *loglik = -0.5 * (d2 + 3 * log(2.0 * VG_PI) + vg_mat_chol_logdet(L, 3));
     }
+    /* The coupling entries are +0 already, as the general path would leave them. */
     memcpy(kf->x, x, sizeof x);
-    memcpy(kf->P, P, sizeof P);
+    for (int a = 0; a < 3; a++) {
+        kf->P[a * N + a] = upd[a][0];
+        kf->P[a * N + a + 3] = kf->P[(a + 3) * N + a] = upd[a][1];
+        kf->P[(a + 3) * N + a + 3] = upd[a][2];
+    }
     return VG_OK;
 }
 
