@@ -25,6 +25,8 @@
  * replaces, so the result is the same to the bit. Only the position-position block
  * is formed two ways (rows first or columns first round differently); the other
  * blocks are the same either way. */
+static bool coupled(const double *P);
+
 void vg_kf_predict_cv(vg_kf *kf, double dt, double q)
 {
     if (!(dt > 0.0) || !isfinite(dt))
@@ -35,6 +37,19 @@ void vg_kf_predict_cv(vg_kf *kf, double dt, double q)
     double *P = kf->P;
     double dt2 = dt * dt;
     double qpp = q * dt2 * dt / 3.0, qpv = q * dt2 / 2.0, qvv = q * dt;
+    if (!coupled(P)) {
+        /* Decoupled axes (see "three decoupled axes" below): every coupling entry
+         * of the general formulas is a sum of +0 and dt·(+0), so stays +0, and each
+         * axis's own entries are the general formulas' without their +0 terms. */
+        for (int i = 0; i < 3; i++) {
+            double pv = P[i * N + i + 3] + dt * P[(i + 3) * N + i + 3];
+            double a = (P[i * N + i] + dt * P[(i + 3) * N + i]) + dt * pv;
+            P[i * N + i] = a + qpp;
+            P[i * N + i + 3] = P[(i + 3) * N + i] = pv + qpv;
+            P[(i + 3) * N + i + 3] += qvv;
+        }
+        return;
+    }
     /* pv[i][j] = row pass of P[i][j+3]: (F·P)[i][j+3], which the column pass leaves. */
     double pv[3][3];
     for (int i = 0; i < 3; i++)
@@ -352,17 +367,24 @@ static uint64_t bits_of(double v)
     return b;
 }
 
-/* Every coupling entry of P, and every off-diagonal entry of R, is +0. */
-static bool axes_decoupled(const double *P, const double *R)
+/* Whether some coupling entry of P (between two different axes) is not +0. */
+static bool coupled(const double *P)
 {
-    uint64_t acc = bits_of(R[1]) | bits_of(R[2]) | bits_of(R[3]) | bits_of(R[5]) |
-                   bits_of(R[6]) | bits_of(R[7]);
+    uint64_t acc = 0;
     for (int i = 0; i < N; i++) {
         int b = (i + 1) % 3, c = (i + 2) % 3;
         acc |= bits_of(P[i * N + b]) | bits_of(P[i * N + c]) | bits_of(P[i * N + 3 + b]) |
                bits_of(P[i * N + 3 + c]);
     }
-    return acc == 0;
+    return acc != 0;
+}
+
+/* Every coupling entry of P, and every off-diagonal entry of R, is +0. */
+static bool axes_decoupled(const double *P, const double *R)
+{
+    return (bits_of(R[1]) | bits_of(R[2]) | bits_of(R[3]) | bits_of(R[5]) | bits_of(R[6]) |
+            bits_of(R[7])) == 0 &&
+           !coupled(P);
 }
 
 /* update_position for decoupled axes: the same checks, in effect, and the same bits. */

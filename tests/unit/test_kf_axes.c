@@ -5,7 +5,7 @@
  * general path's numbers. The general path is reached with the very same matrices by
  * writing the coupling entries as −0 (equal to +0 as numbers, not as bits), so the two
  * results are compared entry by entry with ==, over random states, predictions and
- * measurements; the gate's diagonal path likewise. Also: the coupling entries stay +0 along a track's life (the property
+ * measurements; the prediction's and the gate's decoupled paths likewise. Also: the coupling entries stay +0 along a track's life (the property
  * the path relies on), and a failure leaves the filter unchanged in both paths. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -95,6 +95,22 @@ static void test_decoupled_update_equals_general_path(void **state)
     }
 }
 
+static void test_decoupled_prediction_equals_general_path(void **state)
+{
+    (void)state;
+    uint64_t s = 5;
+    for (int trial = 0; trial < 2000; trial++) {
+        vg_kf fast;
+        random_decoupled(&fast, &s);
+        vg_kf general = fast;
+        negate_zero_couplings(&general);
+        double dt = th_uniform(&s, 0.001, 10.0), q = th_uniform(&s, 0.001, 30.0);
+        vg_kf_predict_cv(&fast, dt, q);
+        vg_kf_predict_cv(&general, dt, q);
+        assert_same_numbers(&fast, &general);
+    }
+}
+
 static void test_diagonal_gate_equals_general_path(void **state)
 {
     (void)state;
@@ -157,6 +173,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decoupled_update_equals_general_path),
+        cmocka_unit_test(test_decoupled_prediction_equals_general_path),
         cmocka_unit_test(test_diagonal_gate_equals_general_path),
         cmocka_unit_test(test_coupling_entries_stay_plus_zero_along_a_track),
         cmocka_unit_test(test_failures_leave_the_filter_unchanged_in_both_paths),
