@@ -75,6 +75,19 @@ typedef struct vg_sim_action {
     vg_command cmd;
 } vg_sim_action;
 
+/* Site data a scenario carries for the engine: a file (path relative to the scenario
+ * file, read by the caller) or the document inline (compact JSON). Neither when the
+ * scenario has none. */
+typedef struct vg_sim_data {
+    char file[256];
+    char *json;                  /* malloc'd, or NULL */
+} vg_sim_data;
+
+enum { VG_SIM_ZONES, VG_SIM_ASSETS, VG_SIM_WHITELIST, VG_SIM_COVERAGE, VG_SIM_DATA_COUNT };
+
+/* The scenario key of each vg_sim_data: "zones", "assets", "whitelist", "coverage". */
+const char *vg_sim_data_name(int which);
+
 typedef struct vg_scenario {
     char name[VG_TEXT_MAX];
     vg_geo site;                 /* origin, alt above the ellipsoid */
@@ -97,6 +110,10 @@ typedef struct vg_scenario {
     int nunits;
     char (*sites)[VG_JSON_MAX];
     int nsites;
+    /* the engine's site data (formats.md: ED-269 / GeoJSON zones, threat data files) */
+    vg_sim_data data[VG_SIM_DATA_COUNT];
+    bool has_ground_elevation;
+    double ground_elevation;     /* metres AMSL, for zones with AGL limits */
 } vg_scenario;
 
 /* Parse a scenario (strict JSON: unknown fields, wrong types, out-of-range values and
