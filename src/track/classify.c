@@ -2,6 +2,7 @@
 #include "track/classify.h"
 
 #include <math.h>
+#include <string.h>
 
 /* No class ever drops below this probability: evidence can always turn it around. */
 #define FLOOR 1e-4
@@ -83,8 +84,30 @@ bool vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d)
     return true;
 }
 
+/* apply_log for kinematic table number `table` (1, 2, ...), remembering in
+ * *settled the table of which logp is a fixed point. A track seen doing the same
+ * thing second after second (hovering, say) reaches one within a few dozen
+ * applications — the floor holds the unlikely classes still — and from then on the
+ * table would give back the same bits: it is not applied again (thirteen
+ * exponentials and logarithms saved), and nothing changed is reported. */
+static bool apply_settling(double logp[VG_CLASS_COUNT], const double ll[VG_CLASS_COUNT],
+                           uint8_t table, uint8_t *settled)
+{
+    if (*settled == table)
+        return false;
+    double before[VG_CLASS_COUNT];
+    memcpy(before, logp, sizeof before);
+    apply_log(logp, ll);
+    if (memcmp(before, logp, sizeof before) == 0) {
+        *settled = table;
+        return false;
+    }
+    *settled = 0;
+    return true;
+}
+
 bool vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double speed_v,
-                         double height)
+                         double height, uint8_t *settled)
 {
     (void)speed_v;
     /* Consumer drones stay under ~20 m/s and FPV racers under ~50; pigeons and gulls
@@ -92,24 +115,22 @@ bool vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double spe
     if (speed_h > 60.0 || height > 1000.0) {
         static const double ll[VG_CLASS_COUNT] = { /* ln {0.05, 0.02, 0.9, 0.1} */
             -2.9957322735539909, -3.912023005428146, -0.10536051565782628, -2.3025850929940455};
-        apply_log(logp, ll);
+        return apply_settling(logp, ll, 1, settled);
     } else if (speed_h > 25.0) {
         static const double ll[VG_CLASS_COUNT] = { /* ln {0.5, 0.05, 0.4, 0.2} */
             -0.69314718055994529, -2.9957322735539909, -0.916290731874155, -1.6094379124341003};
-        apply_log(logp, ll);
+        return apply_settling(logp, ll, 2, settled);
     } else if (speed_h < 1.0 && fabs(speed_v) < 1.0) {
         /* Hovering: drones and helicopters do, birds seldom, aeroplanes never. */
         static const double ll[VG_CLASS_COUNT] = { /* ln {0.6, 0.15, 0.15, 0.3} */
             -0.51082562376599072, -1.8971199848858813, -1.8971199848858813, -1.2039728043259361};
-        apply_log(logp, ll);
+        return apply_settling(logp, ll, 3, settled);
     } else if (speed_h >= 8.0 && speed_h <= 22.0 && height < 150.0) {
         static const double ll[VG_CLASS_COUNT] = { /* ln {0.4, 0.4, 0.05, 0.3} */
             -0.916290731874155, -0.916290731874155, -2.9957322735539909, -1.2039728043259361};
-        apply_log(logp, ll);
-    } else {
-        return false;
+        return apply_settling(logp, ll, 4, settled);
     }
-    return true;
+    return false;
 }
 
 void vg_class_probabilities(const double logp[VG_CLASS_COUNT], double p[VG_CLASS_COUNT])

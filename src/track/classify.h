@@ -22,9 +22,11 @@ bool vg_class_detection(double logp[VG_CLASS_COUNT], const vg_track_input *d);
 /* Evidence from kinematics: horizontal speed (m/s), vertical speed and height above
  * the site origin (m). The tracker applies it at most once per second of track
  * time, to confirmed tracks, so a long track does not drown its other evidence.
- * Returns whether the kinematics said anything (logp changed). */
+ * Returns whether logp changed. *settled is the caller's per-track memory of a
+ * table that no longer changes logp (0 at first; reset it to 0 whenever anything
+ * else changes logp). */
 bool vg_class_kinematics(double logp[VG_CLASS_COUNT], double speed_h, double speed_v,
-                         double height);
+                         double height, uint8_t *settled);
 
 /* Probabilities from log-probabilities. */
 void vg_class_probabilities(const double logp[VG_CLASS_COUNT], double p[VG_CLASS_COUNT]);

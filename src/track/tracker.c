@@ -288,8 +288,10 @@ static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_
         k->operator_pos = in->operator_pos;
     }
     k->integrity |= d->integrity | extra_integrity;
-    if (vg_class_detection(k->logp, d))
+    if (vg_class_detection(k->logp, d)) {
         vg_class_probabilities(k->logp, k->class_p);
+        k->class_settled = 0;
+    }
 }
 
 static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_meas_model *pos,
@@ -822,7 +824,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
          * would make it a drone. */
         if (k->status != VG_TRACK_TENTATIVE && dt_s(time, k->t_kin) >= 1.0 &&
             kf->P[21] + kf->P[28] <= KIN_VEL_VAR_MAX) {
-            if (vg_class_kinematics(k->logp, hypot(kf->x[3], kf->x[4]), kf->x[5], kf->x[2]))
+            if (vg_class_kinematics(k->logp, hypot(kf->x[3], kf->x[4]), kf->x[5], kf->x[2],
+                                    &k->class_settled))
                 vg_class_probabilities(k->logp, k->class_p);
             k->t_kin = time;
         }

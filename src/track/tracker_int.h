@@ -35,6 +35,7 @@ typedef struct trk {
     char rf[VG_ID_MAX];         /* the signature of the RF link bound to it, "" if none */
     double logp[VG_CLASS_COUNT];
     double class_p[VG_CLASS_COUNT]; /* exp(logp), kept with it: outputs are many */
+    uint8_t class_settled;      /* vg_class_kinematics's memory for logp */
     char sensor[VG_ID_MAX];
     bool has_operator, operator_has_alt;
     vg_geo operator_pos;
