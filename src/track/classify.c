@@ -7,18 +7,33 @@
 /* No class ever drops below this probability: evidence can always turn it around. */
 #define FLOOR 1e-4
 
+/* fmax, inline (the library call is not): NaN yields the other argument. */
+static double max_of(double a, double b)
+{
+    return (a > b || b != b) ? a : b;
+}
+
+/* exp(x), skipping the call where the answer is known exactly: exp(0) is 1. */
+static double exp_or_one(double x)
+{
+    return x == 0.0 ? 1.0 : exp(x);
+}
+
 static void normalise(double logp[VG_CLASS_COUNT])
 {
     double m = logp[0];
     for (int c = 1; c < VG_CLASS_COUNT; c++)
-        m = fmax(m, logp[c]);
+        m = max_of(m, logp[c]);
     double sum = 0.0;
     for (int c = 0; c < VG_CLASS_COUNT; c++)
-        sum += exp(logp[c] - m);
+        sum += exp_or_one(logp[c] - m);
     double lse = m + log(sum);
     double again = 0.0;
     for (int c = 0; c < VG_CLASS_COUNT; c++) {
-        double p = fmax(exp(logp[c] - lse), FLOOR);
+        /* Far below ln FLOOR (−9.21) the exponential is under the floor whatever its
+         * last bits: the floor it is, without computing it. */
+        double x = logp[c] - lse;
+        double p = x < -9.5 ? FLOOR : max_of(exp(x), FLOOR);
         logp[c] = p;
         again += p;
     }

@@ -399,20 +399,6 @@ static double log_det(const double *a, int d)
     return vg_mat_chol_logdet(l, d);
 }
 
-/* Whether two packed d × d matrices hold the same bits (memcmp's answer, inline:
- * it is asked for every detection). */
-static bool same_bits(const double *a, const double *b, int d)
-{
-    for (int k = 0; k < d * d; k++) {
-        uint64_t x, y;
-        memcpy(&x, &a[k], sizeof x);
-        memcpy(&y, &b[k], sizeof y);
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
 /* Gate the pair (current detection, track i) and record it as an edge if it passes. */
 static void gate_pair(vg_tracker *t, int32_t i)
 {
@@ -498,15 +484,15 @@ static void consider(void *ud, int32_t i)
         double ex = h->x + h->vx * dt - t->g_point.x;
         double ey = h->y + h->vy * dt - t->g_point.y;
         double dist2 = ex * ex + ey * ey;
-        if (dist2 > t->g_radius * t->g_radius)
+        if (dist2 > t->g_radius2)
             return;
+        /* The same arithmetic as (sp + dt·sv)² + 2q·dt³/3 + var_h against
+         * gate²·bound, with the constant factors formed once (prefilter_2q = 2q,
+         * gate2 = gate²: the same first products). */
         double sp = h->sp, sv = h->sv;
-        double q = t->cfg.model == VG_TRACK_MODEL_IMM
-                       ? max_d(t->cfg.process_noise, t->cfg.process_noise_manoeuvre)
-                       : t->cfg.process_noise;
-        double bound = (sp + dt * sv) * (sp + dt * sv) + 2.0 * q * dt * dt * dt / 3.0 +
+        double bound = (sp + dt * sv) * (sp + dt * sv) + t->prefilter_2q * dt * dt * dt / 3.0 +
                        t->g_var_h;
-        if (dist2 > t->cfg.gate * t->cfg.gate * bound * 1.0001 + 1e-9)
+        if (dist2 > t->gate2 * bound * 1.0001 + 1e-9)
             return;
     }
     if (later) {
@@ -558,6 +544,7 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
 {
     aim(t, row, in, time);
     t->g_radius = query_radius(t, time);
+    t->g_radius2 = t->g_radius * t->g_radius;
     t->g_point = detection_point(&in->mm, &t->g_var_h);
     if (in->mm.kind != VG_MM_BEARING) {
         vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, t->g_radius, consider, t, t->hot,
@@ -712,7 +699,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         t->row_logdet_r[r] = 0.0;
         if (t->row[r] != ROW_OPEN)
             continue;
-        if (last >= 0 && in[last].mm.dim == m->dim && same_bits(in[last].mm.R, m->R, m->dim))
+        if (last >= 0 && in[last].mm.dim == m->dim &&
+            memcmp(in[last].mm.R, m->R, (size_t)(m->dim * m->dim) * sizeof m->R[0]) == 0)
             t->row_logdet_r[r] = t->row_logdet_r[last];
         else
             t->row_logdet_r[r] = log_det(m->R, m->dim);

@@ -122,7 +122,7 @@ struct vg_tracker {
     const vg_track_input *g_det;
     int32_t g_row;
     vg_vec3 g_point;
-    double g_radius;
+    double g_radius, g_radius2; /* the query's radius, and its square */
     vg_time g_time;
     bool g_tentative;           /* this pass considers tentative tracks only, or none */
     bool g_defer;               /* and it defers the tentative ones to the next pass */
@@ -131,6 +131,8 @@ struct vg_tracker {
     vg_bearings bearings;
     double class_prior[VG_CLASS_COUNT];   /* a new track's logp and class_p, */
     double class_prior_p[VG_CLASS_COUNT]; /* computed once */
+    double prefilter_2q;        /* 2 × the largest process noise (consider) */
+    double gate2;               /* gate² */
     vg_tracker_stats st;
     vg_event out;
 };

@@ -200,6 +200,10 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
         return vg_err(err, VG_ENOMEM, "tracker: out of memory");
     t->cfg = *cfg;
     t->site = *site;
+    t->prefilter_2q = 2.0 * (cfg->model == VG_TRACK_MODEL_IMM
+                                 ? max_d(cfg->process_noise, cfg->process_noise_manoeuvre)
+                                 : cfg->process_noise);
+    t->gate2 = cfg->gate * cfg->gate;
     t->next_id = 1;
     t->free_head = -1;
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
