@@ -723,15 +723,41 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         }
         if (t->nedges == 0)
             continue;
+        /* Only the detections with an edge go to the solver, renumbered in their
+         * order: a row without one only ever takes its own dummy column, and the
+         * solver inserts rows in index order, so the answer is the same without
+         * the many clutter rows (each pass gathers a row's edges together, rows in
+         * increasing order). */
+        int32_t nrows = 0;
+        bool increasing = true;
+        for (int32_t e = 0; e < t->nedges && increasing; e++) {
+            int32_t r = t->edges[e].row;
+            if (nrows == 0 || t->solve_rows[nrows - 1] < r)
+                t->solve_rows[nrows++] = r;
+            else
+                increasing = t->solve_rows[nrows - 1] == r;
+        }
+        if (increasing) {
+            for (int32_t e = 0, k = 0; e < t->nedges; e++) {
+                while (t->solve_rows[k] != t->edges[e].row)
+                    k++;
+                t->edges[e].row = k;
+            }
+        } else { /* not gathered in order after all: every row, as they are */
+            for (nrows = 0; nrows < n; nrows++)
+                t->solve_rows[nrows] = nrows;
+        }
         double total, miss = t->cfg.gate * t->cfg.gate + 100.0;
-        if (vg_assign_solve(&t->assign, n, t->ncols, t->edges, t->nedges, miss, 0.0,
+        if (vg_assign_solve(&t->assign, nrows, t->ncols, t->edges, t->nedges, miss, 0.0,
                             t->row_to_col, &total, err) < 0)
             return vg_err_prefix(err, "tracker: ");
-        for (int r = 0; r < n; r++)
-            if (t->row[r] == ROW_OPEN && t->row_to_col[r] >= 0) {
-                t->row[r] = t->row_to_col[r];
+        for (int32_t k = 0; k < nrows; k++) {
+            int32_t r = t->solve_rows[k];
+            if (t->row[r] == ROW_OPEN && t->row_to_col[k] >= 0) {
+                t->row[r] = t->row_to_col[k];
                 t->cols[t->row[r]].bound = true;
             }
+        }
     }
 
     /* 4. updates and new tracks, in detection order */

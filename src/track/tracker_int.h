@@ -112,7 +112,8 @@ struct vg_tracker {
     vg_assign_edge *edges;
     int32_t nedges, max_edges;
     int32_t *row;               /* per detection: bound column, or a ROW_* mark */
-    int32_t *row_to_col;
+    int32_t *row_to_col;        /* the solver's answer, per row it was given */
+    int32_t *solve_rows;        /* the detection of each row given to the solver */
     double *row_logdet_r;       /* per detection: ln det R */
     deferred *defer;            /* tentative candidates of the first pass */
     int32_t ndefer, defer_cap;

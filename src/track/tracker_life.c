@@ -220,10 +220,12 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->edges = malloc((size_t)t->max_edges * sizeof *t->edges);
     t->row = malloc((size_t)cfg->max_scan * sizeof *t->row);
     t->row_to_col = malloc((size_t)cfg->max_scan * sizeof *t->row_to_col);
+    t->solve_rows = malloc((size_t)cfg->max_scan * sizeof *t->solve_rows);
     t->row_logdet_r = malloc((size_t)cfg->max_scan * sizeof *t->row_logdet_r);
     vg_class_init(t->class_prior);
     vg_class_probabilities(t->class_prior, t->class_prior_p);
-    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->row_logdet_r ||
+    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->solve_rows ||
+        !t->row_logdet_r ||
         !vg_trk_grow_tracks(t) ||
         !vg_trk_grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
@@ -252,6 +254,7 @@ void vg_tracker_free(vg_tracker *t)
     free(t->edges);
     free(t->row);
     free(t->row_to_col);
+    free(t->solve_rows);
     free(t->row_logdet_r);
     free(t->defer);
     free(t);
