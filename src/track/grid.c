@@ -60,8 +60,7 @@ int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks)
         vg_grid_free(g);
         return VG_ENOMEM;
     }
-    for (int32_t i = 0; i < max_tracks; i++)
-        g->slot[i] = -1;
+    memset(g->slot, 0xff, (size_t)max_tracks * sizeof *g->slot); /* every slot −1 */
     return 0;
 }
 

@@ -233,8 +233,8 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
         vg_tracker_free(t);
         return vg_err(err, VG_ENOMEM, "tracker: out of memory for %d tracks", cfg->max_tracks);
     }
-    for (uint32_t s = 0; s < t->id_cap; s++)
-        t->ids[s] = ID_EMPTY;
+    /* ID_EMPTY is −1: every byte 0xff (a memset, the table is large). */
+    memset(t->ids, 0xff, t->id_cap * sizeof *t->ids);
     vg_bearings_init(&t->bearings, 2 * VG_TIME_S, cfg->bearing_range_m);
     *out = t;
     return 0;
