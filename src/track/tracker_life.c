@@ -158,9 +158,10 @@ bool vg_trk_grow_cols(vg_tracker *t)
 
 size_t vg_tracker_track_bytes(void)
 {
-    /* the record, its live-list entry, its grid links and its identity-table share */
+    /* the record, its live-list entry, its grid links and its identity-table share;
+     * the grid's window is at most two entries per table slot */
     return sizeof(trk) + sizeof(int32_t) * (1 + 3) + sizeof(int32_t) * 2 +
-           sizeof(vg_grid_cell) * 4 + sizeof(uint32_t) * 4;
+           (sizeof(vg_grid_cell) + 2 * sizeof(int32_t)) * 4 + sizeof(uint32_t) * 4;
 }
 
 /* ---- lifetime -------------------------------------------------------------------- */
