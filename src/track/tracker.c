@@ -372,6 +372,8 @@ static bool identity_reachable(const vg_tracker *t, const trk *k, const vg_meas_
     vg_kf tmp;
     const vg_kf *kf = st_kf(t, &k->st, &tmp);
     double dt = max_d(dt_s(time, k->t_state), 0.0);
+    if (dt > t->cfg.coast_after_s)
+        return false; /* a silent track: re-acquisition's business (below) */
     double v = sqrt(kf->x[3] * kf->x[3] + kf->x[4] * kf->x[4] + kf->x[5] * kf->x[5]);
     double var = kf->P[0] + kf->P[7] + kf->P[14] + m->R[0] + m->R[4] + m->R[8];
     double dx = m->z[0] - kf->x[0], dy = m->z[1] - kf->x[1], dz = m->z[2] - kf->x[2];
