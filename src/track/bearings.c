@@ -58,9 +58,12 @@ static bool intersect(const vg_bearings *b, const vg_bearing *k, const vg_meas_m
         pos->z[2] = m->sensor.z + a2 * d2.z / h2;
         sigma_v = a2 * sqrt(m->R[3]) + 5.0; /* 2 × 2: the elevation variance */
     } else {
-        /* No elevation at all: assume a low drone, with a vertical spread to match. */
+        /* No elevation at all: assume a low drone (the open category flies up to
+         * 120 m), with a vertical spread to match — not so wide that the height
+         * alone exceeds [tracker] delete_pos_var (10⁴ m² by default) and the new
+         * track is deleted at the next housekeeping. */
         pos->z[2] = fmin(k->origin.z, m->sensor.z) + 50.0;
-        sigma_v = 100.0;
+        sigma_v = 40.0;
     }
     double sh = fmax(a1 * k->sigma_az, a2 * sqrt(m->R[0])) / fabs(cross);
     pos->R[0] = pos->R[4] = sh * sh; /* 3 × 3, packed */

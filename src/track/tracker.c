@@ -462,15 +462,17 @@ static void consider(void *ud, int32_t i)
      * an object is where a single radar plot said, and a link bound to clutter would
      * make it a drone. */
     if (t->g_mm->kind == VG_MM_BEARING) {
-        if (h->tentative && !h->cooperative)
+        bool link = rf_identity(&t->g_det->identity);
+        bool same_link = link && h->rf_linked &&
+                         strcmp(t->tracks[i].rf, t->g_det->identity.id) == 0;
+        if (h->tentative && !h->cooperative && !same_link)
             return;
         /* Nor a track known to be a bird or a manned aircraft: they fly no drone
          * link, and a bearing line crosses many of them. */
         const double *cp = t->tracks[i].class_p;
         if (cp[VG_CLASS_BIRD] + cp[VG_CLASS_AIRCRAFT] > NOT_A_DRONE)
             return;
-        if (h->rf_linked && rf_identity(&t->g_det->identity) &&
-            strcmp(t->tracks[i].rf, t->g_det->identity.id) != 0)
+        if (link && h->rf_linked && !same_link)
             return;
     }
     /* Cheap prefilter before predicting: the squared Mahalanobis distance is at least
@@ -640,9 +642,12 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         if (k < 0 || t->hot[k].superseded)
             continue;
         /* A link whose track has lost its fixes (bearings alone keep a drifting
-         * track alive along their lines) goes through association like any bearing:
-         * the object may have been found again by another track. */
-        if (rf && dt_s(time, t->tracks[k].t_fix) > t->cfg.coast_after_s)
+         * track alive along their lines), or whose track is made of bearings only,
+         * goes through association like any bearing: the object may have been found
+         * again, or be followed better, by another track (a Remote ID track of the
+         * same drone takes the link from the track its bearings started). */
+        if (rf && (t->tracks[k].bearing_only ||
+                   dt_s(time, t->tracks[k].t_fix) > t->cfg.coast_after_s))
             continue;
         int32_t c = column_of(t, k, time);
         double d2;
