@@ -157,7 +157,7 @@ typedef struct stream_ctx {
 /* A client that just got events waits this long before taking more, so that under
  * load each wake-up and socket write carries many events instead of one: 20 clients
  * at 50 000 events/s would otherwise mean a million wake-ups a second. */
-enum { SSE_COALESCE_US = 5000 };
+enum { SSE_COALESCE_US = 10000 };
 
 static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
