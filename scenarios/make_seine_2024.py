@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes scenarios/seine-2024.json: the Olympic opening ceremony on the Seine,
-26 July 2024, 19:15-23:45 Paris time (17:15-21:45 UTC), from FACTS.md section 3.
+26 July 2024, 19:15-23:45 Paris time (17:15-21:45 UTC), from FACTS.md section 3,
+and the SEINE-CORRIDOR zone of scenarios/demo/seine-zones.ed269.json (the no-fly
+corridor over the river, 300 m wide, Pont d'Austerlitz to Pont d'Iena).
 Run it after changing it; the JSON is committed so the scenario is reviewable."""
-import json, os
+import json, math, os
 
 G = 79.4                      # ground level, metres above the WGS84 ellipsoid (35 AMSL + 44.4)
 AGL = lambda h: round(G + h, 1)
@@ -54,8 +56,8 @@ targets = [
     {"id": "hobbyist", "type": "drone", "role": "intruder", "remote_id": "1596F3A8B2C4D5E6F7A8",
      "rf": True, "pilot": {"lat": 48.8578, "lon": 2.3372},
      "waypoints": [wp(40 * M, 48.8578, 2.3372, 0), wp(40 * M + 30, 48.8578, 2.3372, 60),
-                   wp(42 * M, 48.8586, 2.3352, 80), wp(44 * M, 48.8590, 2.3340, 80),
-                   wp(46 * M, 48.8578, 2.3372, 0)]},
+                   wp(42 * M, 48.8586, 2.3352, 80), wp(43 * M, 48.8584, 2.3358, 60),
+                   wp(43 * M + 40, 48.8578, 2.3372, 0)]},  # police at his side: he lands it
     {"id": "rooftop-frbeacon", "type": "drone", "role": "intruder",
      "fr_id": "ILLDR1000000000000000000012345", "pilot": {"lat": 48.8612, "lon": 2.3405},
      "waypoints": [wp(50 * M, 48.8612, 2.3405, 25), wp(51 * M, 48.8605, 2.3380, 70),
@@ -128,7 +130,7 @@ for minute in range(1, 270):
 # police car, which drives to the pilot on the Quai de Conti and arrests him.
 # The hobbyist's first alert in a run of the whole ceremony (checked by
 # tests/cli/sim_seine.sh: if the engine numbers alerts differently, the test says so).
-HOBBY_ALERT = int(os.environ.get("SEINE_HOBBY_ALERT", "65"))
+HOBBY_ALERT = int(os.environ.get("SEINE_HOBBY_ALERT", "8"))
 pilot = (48.8578, 2.3372)
 start = (48.8570, 2.3430)
 if HOBBY_ALERT:
@@ -140,7 +142,7 @@ if HOBBY_ALERT:
                       "role": "operator",
                       "args": {"unit": "PN-1", "lat": round(start[0] + f * (pilot[0] - start[0]), 6),
                                "lon": round(start[1] + f * (pilot[1] - start[1]), 6)}})
-    setup.append({"t": 43 * M, "kind": "dispatch_outcome", "user": "op.dupont", "role": "operator",
+    setup.append({"t": 44 * M, "kind": "dispatch_outcome", "user": "op.dupont", "role": "operator",
                   "args": {"alert": HOBBY_ALERT, "unit": "PN-1", "outcome": "pilot_arrested"}})
 for minute in range(44, 270):
     setup.append({"t": minute * M, "kind": "unit_position", "user": "op.dupont",
@@ -169,6 +171,56 @@ scenario = {
          "args": {"uas_id": "FRPOLICE000000000001", "purpose": "Prefecture de police"}},
     ],
 }
+# The corridor: the river's course bridge by bridge (FACTS.md section 3; between the
+# islands' two arms, the middle of the islands), widened by 150 m on each side.
+river = [(48.8450, 2.3661), (48.8495, 2.3593), (48.8518, 2.3570), (48.8540, 2.3500),
+         (48.8550, 2.3470), (48.8575, 2.3417), (48.8583, 2.3375), (48.8594, 2.3333),
+         (48.8601, 2.3291), (48.8613, 2.3254), (48.8634, 2.3196), (48.8637, 2.3138),
+         (48.8640, 2.3102), (48.8627, 2.3021), (48.8616, 2.2975), (48.8597, 2.2922)]
+
+def corridor(points, half_m):
+    """A polygon around a polyline: each vertex offset along the bisector of its two
+    segments' normals (mitred), left side out and right side back."""
+    lat0 = points[0][0]
+    ky, kx = 111195.0, 111195.0 * math.cos(math.radians(lat0))
+    xy = [((lo - points[0][1]) * kx, (la - lat0) * ky) for la, lo in points]
+    def normal(a, b):
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        n = math.hypot(dx, dy)
+        return (-dy / n, dx / n)
+    left, right = [], []
+    for i, p in enumerate(xy):
+        ns = [normal(xy[j], xy[j + 1]) for j in (i - 1, i) if 0 <= j < len(xy) - 1]
+        nx, ny = sum(n[0] for n in ns), sum(n[1] for n in ns)
+        m = math.hypot(nx, ny)
+        nx, ny = nx / m, ny / m
+        scale = half_m / max(0.5, nx * ns[0][0] + ny * ns[0][1])
+        left.append((p[0] + nx * scale, p[1] + ny * scale))
+        right.append((p[0] - nx * scale, p[1] - ny * scale))
+    ring = left + right[::-1]
+    ring.append(ring[0])
+    return [[round(points[0][1] + x / kx, 6), round(lat0 + y / ky, 6)] for x, y in ring]
+
+zones_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo",
+                          "seine-zones.ed269.json")
+with open(zones_path) as f:
+    zones = json.load(f)
+zones["features"] = [z for z in zones["features"] if z["identifier"] != "SEINE-CORRIDOR"]
+zones["features"].insert(1, {
+    "identifier": "SEINE-CORRIDOR", "country": "FRA", "name": "Couloir Seine",
+    "type": "COMMON", "restriction": "PROHIBITED", "reason": ["SENSITIVE"],
+    "message": "Survol du fleuve interdit pendant la ceremonie",
+    "zoneAuthority": [{"name": "Prefecture de police", "service": "DOPC"}],
+    "applicability": [{"startDateTime": "2024-07-26T19:00:00+02:00",
+                       "endDateTime": "2024-07-27T00:00:00+02:00"}],
+    "geometry": [{"uomDimensions": "M", "lowerLimit": 0, "lowerVerticalReference": "AGL",
+                  "upperLimit": 300, "upperVerticalReference": "AGL",
+                  "horizontalProjection": {"type": "Polygon",
+                                           "coordinates": [corridor(river, 150)]}}]})
+with open(zones_path, "w") as f:
+    json.dump(zones, f, indent=1, ensure_ascii=False)
+    f.write("\n")
+
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seine-2024.json")
 with open(out, "w") as f:
     json.dump(scenario, f, indent=1, ensure_ascii=False)

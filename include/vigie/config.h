@@ -46,12 +46,16 @@ typedef struct vg_zones_config {
     char file[256];             /* ED-269 or GeoJSON zones; "" = none */
 } vg_zones_config;
 
-/* [threat] — data files of the threat rules (formats in docs/formats.md) */
-typedef struct vg_threat_files {
+/* [threat] — data files of the threat rules (formats in docs/formats.md) and the
+ * rules' tunables (vg_threat_opts; a zero takes its default). */
+typedef struct vg_threat_config {
     char assets[256];           /* protected assets */
     char whitelist[256];        /* authorised flights */
     char coverage[256];         /* which sensors observe which zone */
-} vg_threat_files;
+    double drone_threshold;     /* P(drone) from which a track is a drone (0.5) */
+    double identify_grace_s;    /* a new track without a cooperative identity waits
+                                 * this long for one before the drone rules (3 s) */
+} vg_threat_config;
 
 /* [server] — the daemon (vigie serve); ignored by the other commands. */
 typedef struct vg_server_config {
@@ -87,7 +91,7 @@ typedef struct vg_patrol_config {
 typedef struct vg_config {
     vg_site_config site;
     vg_zones_config zones;
-    vg_threat_files threat;
+    vg_threat_config threat;
     vg_engine_config engine;
     vg_tracker_config tracker;
     vg_log_config log;

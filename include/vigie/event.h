@@ -189,6 +189,8 @@ typedef struct vg_track {
     bool has_operator, operator_has_alt;
     vg_geo operator_pos;        /* WGS84 ellipsoid height */
     uint32_t integrity;         /* VG_INTEG_* flags raised by its detections */
+    vg_time born;               /* its first detection: for the rules' identification
+                                 * grace, not part of the JSON line */
 } vg_track;
 
 typedef struct vg_track_drop {

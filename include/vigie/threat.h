@@ -102,6 +102,11 @@ typedef struct vg_threat_opts {
     int coverage_zones;      /* zones declared with their observing sensors (64) */
     int operator_links;      /* UAS id → operator id links remembered (256) */
     double drone_threshold;  /* P(drone) from which a track is a drone (0.5) */
+    double identify_grace_s; /* a track without a cooperative identity is not judged a
+                              * drone before this age (3 s; negative = 0): Remote ID
+                              * sends its location at 1 Hz or more, so an authorised
+                              * drone first seen by radar gets the time for two of
+                              * them, one lost */
     double predict_resolution_m; /* path prediction samples every this many metres of
                               * flight (40 m): the step is this over the speed, at
                               * least 0.1 s, so a zone thinner than this along the

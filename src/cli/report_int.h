@@ -31,12 +31,26 @@ typedef struct rep_object {
     rep_zone zones[REP_ZONES];
 } rep_object;
 
+#define REP_ALERT_ZONES 4
+
+/* An alert as raised, and the zones it named over its life (a zone alert follows
+ * its object from the wide no-fly zone into the corridor: the lead for the corridor
+ * counts from the update that named it). */
 typedef struct rep_alert_rec {
     uint64_t id, track;
+    uint64_t last_track;         /* the track of its latest event: an alert follows its
+                                  * object from track to track */
     vg_time time;
     char rule[VG_KIND_MAX];
-    char zone[VG_ID_MAX];
     vg_severity severity;
+    bool merged;                 /* resolved by the engine into another alert of the
+                                  * same object (one object, one alert) */
+    uint64_t merged_into;        /* that alert's id */
+    int nzones;
+    struct {
+        char zone[VG_ID_MAX];
+        vg_time time;
+    } zones[REP_ALERT_ZONES];
 } rep_alert_rec;
 
 typedef struct rep_objects {

@@ -88,13 +88,40 @@ void rep_object_zone(rep_object *ob, int zone, vg_time t)
         ob->zones[ob->nzones++] = (rep_zone){zone, t, VG_TIME_MAX};
 }
 
+/* How the threat rules word the resolution of an alert merged into another. */
+#define MERGED_TEXT "resolved by vigie, same object as alert "
+
+static void alert_zone(rep_alert_rec *r, const char *zone, vg_time t)
+{
+    if (!zone[0])
+        return;
+    for (int z = 0; z < r->nzones; z++)
+        if (strcmp(r->zones[z].zone, zone) == 0)
+            return;
+    if (r->nzones == REP_ALERT_ZONES)
+        return;
+    snprintf(r->zones[r->nzones].zone, sizeof r->zones[0].zone, "%s", zone);
+    r->zones[r->nzones++].time = t;
+}
+
 int rep_alert(rep_objects *o, const vg_alert *a, vg_time t)
 {
+    for (size_t i = 0; i < o->nalerts; i++)
+        if (o->alerts[i].id == a->id) {
+            /* raised once; later events are its transitions and updates */
+            alert_zone(&o->alerts[i], a->zone, t);
+            if (a->track)
+                o->alerts[i].last_track = a->track;
+            const char *m = a->state == VG_ALERT_RESOLVED ? strstr(a->message, MERGED_TEXT)
+                                                          : NULL;
+            if (m) {
+                o->alerts[i].merged = true;
+                o->alerts[i].merged_into = strtoull(m + strlen(MERGED_TEXT), NULL, 10);
+            }
+            return 0;
+        }
     if (a->state != VG_ALERT_RAISED)
         return 0;
-    for (size_t i = 0; i < o->nalerts; i++)
-        if (o->alerts[i].id == a->id)
-            return 0; /* raised once; later events are its transitions */
     if (o->nalerts == o->capalerts) {
         size_t cap = o->capalerts ? o->capalerts * 2 : 256;
         rep_alert_rec *v = realloc(o->alerts, cap * sizeof *v);
@@ -106,10 +133,10 @@ int rep_alert(rep_objects *o, const vg_alert *a, vg_time t)
     rep_alert_rec *r = &o->alerts[o->nalerts++];
     memset(r, 0, sizeof *r);
     r->id = a->id;
-    r->track = a->track;
+    r->track = r->last_track = a->track;
     r->time = t;
     snprintf(r->rule, sizeof r->rule, "%s", a->rule);
-    snprintf(r->zone, sizeof r->zone, "%s", a->zone);
+    alert_zone(r, a->zone, t);
     r->severity = a->severity;
     return 0;
 }
@@ -145,7 +172,7 @@ static bool is_intruder(const rep_object *ob)
  * the "objects" array and the totals into sb. */
 void rep_objects_print(rep_objects *o, const vg_zone_list *zones, vg_strbuf *sb)
 {
-    size_t unattributed = 0, system = 0, false_alerts = 0, critical_birds = 0;
+    size_t unattributed = 0, system = 0, false_alerts = 0, critical_birds = 0, merged = 0;
     int max_per_rule = 0;
     for (size_t i = 0; i < o->nalerts; i++) {
         rep_alert_rec *a = &o->alerts[i];
@@ -153,7 +180,20 @@ void rep_objects_print(rep_objects *o, const vg_zone_list *zones, vg_strbuf *sb)
             system++;
             continue;
         }
+        /* The object of the track that raised it, else of the last track it
+         * followed (a first track made of bearings alone may match no truth). */
         int obj = a->track < o->ntrack_obj ? o->track_obj[a->track] : -1;
+        if (obj < 0 && a->last_track < o->ntrack_obj)
+            obj = o->track_obj[a->last_track];
+        /* A merged alert is the object of the alert it was merged into. */
+        for (size_t j = 0; obj < 0 && a->merged && j < o->nalerts; j++) {
+            const rep_alert_rec *b = &o->alerts[j];
+            if (b->id != a->merged_into)
+                continue;
+            obj = b->track < o->ntrack_obj ? o->track_obj[b->track] : -1;
+            if (obj < 0 && b->last_track < o->ntrack_obj)
+                obj = o->track_obj[b->last_track];
+        }
         if (obj < 0) {
             unattributed++;
             continue;
@@ -174,15 +214,23 @@ void rep_objects_print(rep_objects *o, const vg_zone_list *zones, vg_strbuf *sb)
             ob->rules[r].count = 0;
             ob->nrules++;
         }
-        if (r < REP_RULES) {
+        if (a->merged)
+            merged++; /* raised, then folded into the object's alert: not a second one */
+        else if (r < REP_RULES) {
             ob->rules[r].count++;
             if (is_intruder(ob) && ob->rules[r].count > max_per_rule)
                 max_per_rule = ob->rules[r].count;
         }
-        for (int z = 0; a->zone[0] && z < ob->nzones; z++)
-            if (strcmp(zones->zones[ob->zones[z].zone].identifier, a->zone) == 0 &&
-                a->time < ob->zones[z].first_alert)
+        /* A zone_entry alert names the innermost zone; the object was inside the
+         * zones it had entered before too, so the alert counts for them. */
+        for (int z = 0; strcmp(a->rule, "zone_entry") == 0 && z < ob->nzones; z++)
+            if (ob->zones[z].entry <= a->time && a->time < ob->zones[z].first_alert)
                 ob->zones[z].first_alert = a->time;
+        for (int az = 0; az < a->nzones; az++)
+            for (int z = 0; z < ob->nzones; z++)
+                if (strcmp(zones->zones[ob->zones[z].zone].identifier, a->zones[az].zone) == 0 &&
+                    a->zones[az].time < ob->zones[z].first_alert)
+                    ob->zones[z].first_alert = a->zones[az].time;
     }
     size_t intruders = 0, alerted = 0;
     vg_strbuf_puts(sb, ",\"objects\":[");
@@ -239,6 +287,7 @@ void rep_objects_print(rep_objects *o, const vg_zone_list *zones, vg_strbuf *sb)
     NUM("alerts_total", o->nalerts);
     NUM("alerts_false", false_alerts);
     NUM("alerts_unattributed", unattributed);
+    NUM("alerts_merged", merged);
     NUM("alerts_system", system);
     NUM("alerts_critical_on_birds", critical_birds);
     NUM("alerts_per_intruder_rule_max", max_per_rule);

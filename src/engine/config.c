@@ -51,6 +51,8 @@ static const key_def keys[] = {
      sizeof(((vg_config *)0)->threat.whitelist), 0, 0},
     {"threat", "coverage_file", K_STRING, OFF(threat.coverage),
      sizeof(((vg_config *)0)->threat.coverage), 0, 0},
+    {"threat", "drone_threshold", K_DOUBLE, OFF(threat.drone_threshold), 0, 0.01, 1},
+    {"threat", "identify_grace_s", K_DOUBLE, OFF(threat.identify_grace_s), 0, 0, 60},
     {"tracker", "model", K_TRACK_MODEL, OFF(tracker.model), 0, 0, 0},
     {"tracker", "process_noise", K_DOUBLE, OFF(tracker.process_noise), 0, 1e-9, 1e6},
     {"tracker", "process_noise_manoeuvre", K_DOUBLE, OFF(tracker.process_noise_manoeuvre), 0,
@@ -107,6 +109,8 @@ void vg_config_defaults(vg_config *cfg)
     cfg->engine.max_lateness_s = 5.0;
     cfg->engine.max_sensors = 1024;
     cfg->log.level = VG_LOG_INFO;
+    cfg->threat.drone_threshold = 0.5;
+    cfg->threat.identify_grace_s = 3.0;
     vg_tracker_config_defaults(&cfg->tracker);
     snprintf(cfg->server.listen, sizeof cfg->server.listen, "127.0.0.1");
     cfg->server.port = 8080;

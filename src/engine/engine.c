@@ -549,9 +549,14 @@ int vg_engine_new(const vg_config *cfg, vg_sink_fn sink, void *userdata,
     e->maintained = INT64_MIN;
     vg_postures_init(&e->postures, 0);
     vg_zone_list_init(&e->zones);
-    if (vg_threat_create(&e->threat, NULL, err) < 0) {
+    /* The configuration's 0 s of grace means none; the options' 0 is "default". */
+    vg_threat_opts to = {.drone_threshold = cfg->threat.drone_threshold,
+                         .identify_grace_s = cfg->threat.identify_grace_s > 0
+                                                 ? cfg->threat.identify_grace_s : -1};
+    int trc = vg_threat_create(&e->threat, &to, err);
+    if (trc < 0) {
         vg_engine_free(e);
-        return VG_ENOMEM;
+        return trc;
     }
     vg_patrol_opts po = {.proposals = cfg->patrol.proposals,
                          .detour_factor = cfg->patrol.detour_factor,

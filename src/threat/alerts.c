@@ -147,6 +147,13 @@ static void copy_id(char *dst, const char *s)
     dst[n] = '\0';
 }
 
+bool th_alert_names_zone(vg_threat *th, vg_threat_rule rule, const th_key *key,
+                         const char *zone)
+{
+    const th_alert *x = find_key(th, rule, key);
+    return x && is_open(x->a.state) && strncmp(x->a.zone, zone, VG_ID_MAX) == 0;
+}
+
 int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_fn emit,
                   void *userdata, vg_error *err)
 {
@@ -166,16 +173,44 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
             identified_now = true; /* who it is matters to the operator: say so */
         }
     }
+    if (x && !identified_now && f->key.kind == TH_KEY_IDENTITY) {
+        /* The object had an alert already, and this track — a new track of it, found
+         * again after its old track lost it — one of its own before it was known:
+         * the object keeps one alert, the track's is resolved into it. */
+        th_key tk = {.kind = TH_KEY_TRACK, .track = f->track};
+        th_alert *dup = find_key(th, f->rule, &tk);
+        if (dup && dup != x && is_open(dup->a.state)) {
+            char why[64];
+            snprintf(why, sizeof why, "same object as alert %llu", (unsigned long long)x->a.id);
+            chain_unlink(th, dup);
+            dup->key.track = 0;   /* no longer found by its track */
+            dup->hash = key_hash(f->rule, &dup->key);
+            chain_link(th, dup);
+            th_alert_close(th, dup, VG_ALERT_RESOLVED, "vigie", why, t, emit, userdata);
+        }
+    }
     if (x && x->a.state == VG_ALERT_FALSE_ALARM) {
         x->a.track = f->track;  /* muted; follow the object so a drop lifts the mute */
         return 0;
+    }
+    bool keep_zone = false;
+    if (x && f->rule == VG_RULE_ZONE_ENTRY && strncmp(x->a.zone, zone, VG_ID_MAX) != 0 &&
+        !(f->zone_extent < x->zone_extent)) {
+        /* A zone alert names the most specific zone its object has entered: it
+         * follows the drone into the corridor, not back out at every wobble across
+         * the corridor's edge (the track shows where it is now). */
+        zone = x->a.zone;
+        keep_zone = true;
+    } else if (x && f->rule == VG_RULE_ZONE_ENTRY) {
+        x->zone_extent = f->zone_extent;
     }
     if (x) {
         vg_severity sev = f->severity > x->a.severity ? f->severity : x->a.severity;
         bool changed = identified_now || sev != x->a.severity || x->a.track != f->track ||
                        strncmp(x->a.zone, zone, VG_ID_MAX) != 0 ||
                        (f->has_pilot && !x->had_pilot);
-        memcpy(x->detail, f->detail, sizeof x->detail);
+        if (!keep_zone)
+            memcpy(x->detail, f->detail, sizeof x->detail);
         if (f->escalation_s > 0)
             x->escalation_s = f->escalation_s;
         if (!changed)
@@ -214,6 +249,7 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
     x->raised_at = t;
     x->escalation_s = f->escalation_s;
     x->had_pilot = f->has_pilot;
+    x->zone_extent = f->zone_extent;
     memcpy(x->detail, f->detail, sizeof x->detail);
     emit_alert(x, "raised", t, emit, userdata);
     th->stats.raised++;

@@ -31,6 +31,13 @@ static bool cooperative(const vg_identity *id)
            id->source == VG_IDSRC_ADSB;
 }
 
+/* An identity that names one object across tracks: a cooperative one, or the
+ * signature of a drone's RF link (the tracker binds one link to one track). */
+static bool names_object(const vg_identity *id)
+{
+    return (cooperative(id) || id->source == VG_IDSRC_RF) && id->id[0];
+}
+
 /* The drone serial a whitelist can name: Remote ID or the French beacon. */
 static const char *uas_of(const vg_track *tr)
 {
@@ -50,7 +57,7 @@ static void finding(th_finding *f, vg_threat_rule r, const vg_track *tr, vg_seve
     f->severity = sev;
     f->zone = zone;
     f->escalation_s = escalation_s;
-    if (cooperative(&tr->identity) && tr->identity.id[0]) {
+    if (names_object(&tr->identity)) {
         f->key.kind = TH_KEY_IDENTITY;
         f->key.src = tr->identity.source;
         memcpy(f->key.id, tr->identity.id, VG_ID_MAX);
@@ -78,6 +85,22 @@ static void finding(th_finding *f, vg_threat_rule r, const vg_track *tr, vg_seve
 static bool no_fly(const vg_zone *z)
 {
     return z->restriction == VG_ZONE_PROHIBITED && z->purpose == VG_ZONE_AIRSPACE;
+}
+
+/* The area of a zone's bounding box, in square degrees: a measure of how specific
+ * the zone is, enough to rank nested zones. */
+static double zone_extent(const vg_zone *z)
+{
+    double lo0 = HUGE_VAL, la0 = HUGE_VAL, lo1 = -HUGE_VAL, la1 = -HUGE_VAL;
+    for (size_t v = 0; v < z->nvol; v++) {
+        double a, b, c, d;
+        vg_zone_volume_bbox(&z->vol[v], &a, &b, &c, &d);
+        lo0 = fmin(lo0, a);
+        la0 = fmin(la0, b);
+        lo1 = fmax(lo1, c);
+        la1 = fmax(la1, d);
+    }
+    return lo1 >= lo0 && la1 >= la0 ? (lo1 - lo0) * (la1 - la0) : HUGE_VAL;
 }
 
 /* Authorised anywhere, or in one of the zones ids[0..n). */
@@ -161,8 +184,14 @@ int vg_threat_track(vg_threat *th, const vg_track *tr, vg_time t, vg_zindex *ix,
 
     const double *cp = tr->class_p;
     const char *uas = uas_of(tr);
-    bool drone = cp[VG_CLASS_DRONE] >= th->opts.drone_threshold || uas != NULL;
-    bool aircraft = !drone && cp[VG_CLASS_AIRCRAFT] > 0 &&
+    /* A drone by its Remote ID at once; otherwise by its class, once the track is
+     * confirmed (a single radar plot is no object yet) and old enough for a
+     * cooperative drone to have been heard: an authorised drone first seen by a
+     * radar is not alerted on in the second before its Remote ID arrives. */
+    bool judged = tr->status != VG_TRACK_TENTATIVE &&
+                  (double)(t - tr->born) / (double)VG_TIME_S >= th->opts.identify_grace_s;
+    bool drone = uas != NULL || (judged && cp[VG_CLASS_DRONE] >= th->opts.drone_threshold);
+    bool aircraft = !drone && judged && cp[VG_CLASS_AIRCRAFT] > 0 &&
                     cp[VG_CLASS_AIRCRAFT] >= cp[VG_CLASS_DRONE] &&
                     cp[VG_CLASS_AIRCRAFT] >= cp[VG_CLASS_BIRD] &&
                     cp[VG_CLASS_AIRCRAFT] >= cp[VG_CLASS_UNKNOWN];
@@ -170,16 +199,30 @@ int vg_threat_track(vg_threat *th, const vg_track *tr, vg_time t, vg_zindex *ix,
     th_finding f;
     char what[VG_TEXT_MAX];
 
-    /* (a) zone_entry: a drone in a no-fly zone it is not authorised in */
+    /* (a) zone_entry: a drone in a no-fly zone it is not authorised in — the most
+     * specific one when zones nest (the corridor over the river inside the city's
+     * no-fly zone): the alert follows the object inward, one alert all along. */
+    const vg_zone *entered = NULL;
+    double entered_extent = HUGE_VAL;
     for (int i = 0; drone && i < nz; i++) {
         const vg_zone *z = &zones[zi[i]];
         if (!no_fly(z) || vg_threat_whitelisted(th, uas, z->identifier, t))
             continue;
+        double e = entered ? zone_extent(z) : 0.0;
+        if (!entered || e < entered_extent) {
+            if (!entered)
+                e = zone_extent(z);
+            entered = z;
+            entered_extent = e;
+        }
+    }
+    if (entered) {
+        const vg_zone *z = entered;
         snprintf(what, sizeof what, "inside prohibited zone %s", z->identifier);
         finding(&f, VG_RULE_ZONE_ENTRY, tr, vg_threat_severity(VG_RULE_ZONE_ENTRY, level),
                 z->identifier, par->escalation_s, what);
+        f.zone_extent = entered_extent;
         fire(th, &f, t, emit, userdata, &rc, err);
-        break;
     }
 
     /* (e) aircraft_no_id: a manned aircraft without ADS-B in a no-fly zone */
@@ -233,6 +276,10 @@ int vg_threat_track(vg_threat *th, const vg_track *tr, vg_time t, vg_zindex *ix,
             finding(&f, VG_RULE_ZONE_PREDICTED, tr,
                     vg_threat_severity(VG_RULE_ZONE_PREDICTED, lv), z->identifier,
                     vg_postures_params(postures, lv)->escalation_s, what);
+            /* Already alerted inside that zone (it stepped out across the edge):
+             * a prediction that it comes back tells the operator nothing. */
+            if (th_alert_names_zone(th, VG_RULE_ZONE_ENTRY, &f.key, z->identifier))
+                break;
             fire(th, &f, t, emit, userdata, &rc, err);
             break;
         }

@@ -81,6 +81,13 @@ int vg_threat_create(vg_threat **out, const vg_threat_opts *opts, vg_error *err)
     if (!(o.drone_threshold > 0 && o.drone_threshold <= 1))
         return vg_err(err, VG_EINVAL, "threat: drone_threshold %g out of range (0, 1]",
                       o.drone_threshold);
+    if (o.identify_grace_s == 0)
+        o.identify_grace_s = 3;
+    if (o.identify_grace_s < 0)
+        o.identify_grace_s = 0;
+    if (!(o.identify_grace_s <= 60))
+        return vg_err(err, VG_EINVAL, "threat: identify_grace_s %g out of range [0, 60]",
+                      o.identify_grace_s);
     if (o.predict_resolution_m == 0)
         o.predict_resolution_m = 40;
     if (!(o.predict_resolution_m >= 1 && o.predict_resolution_m <= 1000))

@@ -29,6 +29,7 @@ typedef struct th_alert {
     vg_time raised_at, changed_at;
     double escalation_s;         /* of the posture where it was last evaluated */
     bool escalated, had_pilot;
+    double zone_extent;          /* zone_entry: how wide the zone it names is */
     char detail[VG_TEXT_MAX];    /* what the condition is, pilot included */
 } th_alert;
 
@@ -41,6 +42,7 @@ typedef struct th_finding {
     const char *zone;            /* "" or NULL: none */
     double escalation_s;
     bool has_pilot;
+    double zone_extent;          /* zone_entry: the named zone's extent, else 0 */
     char detail[VG_TEXT_MAX];
 } th_finding;
 
@@ -96,6 +98,9 @@ uint64_t th_hash(const void *data, size_t n, uint64_t h);
 
 /* Raise, update or leave alone (muted) the alert of finding f at time t. Returns 0
  * or VG_EFULL. */
+/* Whether the object of key has an open alert of rule naming zone. */
+bool th_alert_names_zone(vg_threat *th, vg_threat_rule rule, const th_key *key,
+                         const char *zone);
 int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_fn emit,
                   void *userdata, vg_error *err);
 /* The open alert of (rule, key), or NULL. */

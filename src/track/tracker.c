@@ -26,6 +26,19 @@
 #include "track/tracker_int.h"
 #include "vigie/mat.h"
 
+/* Horizontal velocity variance (m²/s², east + north) under which a track's speed is
+ * evidence of its class: 2.5 m/s per axis. */
+#define KIN_VEL_VAR_MAX 12.5
+
+/* The acceleration (m/s²) a drone may have used since its track's last update when
+ * its own cooperative position disagrees with the prediction: braking to a hover or
+ * turning at a waypoint is not a spoof. */
+#define IDENTITY_ACCEL 10.0
+
+/* The bird + aircraft probability above which no bearing of a drone's link may join
+ * a track. */
+#define NOT_A_DRONE 0.8
+
 /* ---- states ------------------------------------------------------------------- */
 
 static int st_update(const vg_tracker *t, state *s, const vg_meas_model *mm)
@@ -59,12 +72,30 @@ static bool cooperative(vg_identity_source s)
     return s == VG_IDSRC_REMOTEID || s == VG_IDSRC_FRBEACON || s == VG_IDSRC_ADSB;
 }
 
+static bool rf_identity(const vg_identity *id)
+{
+    return id->source == VG_IDSRC_RF && id->id[0] != '\0';
+}
+
 static uint32_t id_hash(const vg_identity *id)
 {
     uint32_t h = 2166136261u ^ (uint32_t)id->source;
     for (const char *p = id->id; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     return h;
+}
+
+/* The table's entries are keys, not tracks: 2 × track + 0 for the track's
+ * cooperative identity, 2 × track + 1 for its RF link, so that one object heard
+ * both ways is found by either. */
+enum { KEY_IDENTITY = 0, KEY_RF = 1 };
+
+static bool key_is(const vg_tracker *t, int32_t v, const vg_identity *id)
+{
+    const trk *k = &t->tracks[v >> 1];
+    if (v & KEY_RF)
+        return id->source == VG_IDSRC_RF && strcmp(k->rf, id->id) == 0;
+    return k->identity.source == id->source && strcmp(k->identity.id, id->id) == 0;
 }
 
 /* The slot holding id, or (when insert) the first free slot on its probe path;
@@ -82,38 +113,91 @@ static int32_t id_slot(const vg_tracker *t, const vg_identity *id, bool insert)
                 free_slot = (int32_t)s;
             continue;
         }
-        const trk *k = &t->tracks[v];
-        if (k->identity.source == id->source && strcmp(k->identity.id, id->id) == 0)
+        if (key_is(t, v, id))
             return (int32_t)s;
     }
     return insert ? free_slot : -1;
 }
 
+/* The track holding identity id (cooperative, or an RF link), or -1. */
 static int32_t id_lookup(const vg_tracker *t, const vg_identity *id)
 {
     int32_t s = id_slot(t, id, false);
-    return s >= 0 ? t->ids[s] : -1;
+    return s >= 0 ? t->ids[s] >> 1 : -1;
 }
 
-static void id_insert(vg_tracker *t, int32_t k)
+static void id_insert_key(vg_tracker *t, int32_t k, int which)
 {
-    int32_t s = id_slot(t, &t->tracks[k].identity, true);
+    trk *tr = &t->tracks[k];
+    vg_identity rf = {.source = VG_IDSRC_RF};
+    const vg_identity *key = &tr->identity;
+    if (which == KEY_RF) {
+        memcpy(rf.id, tr->rf, sizeof rf.id);
+        key = &rf;
+    }
+    int32_t s = id_slot(t, key, true);
     if (s < 0 || t->ids[s] >= 0)
         return; /* full, or the identity already has a track: keep the first */
     if (t->ids[s] == ID_EMPTY)
         t->id_used++;
-    t->ids[s] = k;
-    t->tracks[k].id_mapped = true;
+    t->ids[s] = 2 * k + which;
+    if (which == KEY_RF)
+        tr->rf_mapped = true;
+    else
+        tr->id_mapped = true;
+}
+
+static void id_insert(vg_tracker *t, int32_t k)
+{
+    id_insert_key(t, k, KEY_IDENTITY);
+}
+
+static void id_remove_key(vg_tracker *t, int32_t k, int which)
+{
+    trk *tr = &t->tracks[k];
+    bool *mapped = which == KEY_RF ? &tr->rf_mapped : &tr->id_mapped;
+    if (!*mapped)
+        return;
+    vg_identity rf = {.source = VG_IDSRC_RF};
+    const vg_identity *key = &tr->identity;
+    if (which == KEY_RF) {
+        memcpy(rf.id, tr->rf, sizeof rf.id);
+        key = &rf;
+    }
+    int32_t s = id_slot(t, key, false);
+    if (s >= 0 && t->ids[s] == 2 * k + which)
+        t->ids[s] = ID_TOMB;
+    *mapped = false;
 }
 
 static void id_remove(vg_tracker *t, int32_t k)
 {
-    if (!t->tracks[k].id_mapped)
-        return;
-    int32_t s = id_slot(t, &t->tracks[k].identity, false);
-    if (s >= 0 && t->ids[s] == k)
-        t->ids[s] = ID_TOMB;
-    t->tracks[k].id_mapped = false;
+    id_remove_key(t, k, KEY_IDENTITY);
+    id_remove_key(t, k, KEY_RF);
+}
+
+/* Bind the RF link sig to track k, moving it from the track that held it (which
+ * step 1 of the scan only lets go after that track fell silent). */
+static void rf_link(vg_tracker *t, int32_t k, const vg_identity *sig)
+{
+    trk *tr = &t->tracks[k];
+    if (tr->rf[0])
+        return; /* one link a track: gating keeps other links' bearings away */
+    int32_t old = id_lookup(t, sig);
+    if (old >= 0 && old != k) {
+        trk *o = &t->tracks[old];
+        id_remove_key(t, old, KEY_RF);
+        o->rf[0] = '\0';
+        if (o->identity.source == VG_IDSRC_RF) /* it no longer names that object */
+            memset(&o->identity, 0, sizeof o->identity);
+        vg_trk_refresh_hot(t, old);
+        /* The link only moves once the old track has lost its fixes: what is left of
+         * it is a drifting copy of the object the new track now follows. */
+        t->hot[old].superseded = true;
+    }
+    memcpy(tr->rf, sig->id, sizeof tr->rf);
+    tr->rf[sizeof tr->rf - 1] = '\0';
+    id_insert_key(t, k, KEY_RF);
 }
 
 /* Tombstones make probes long; rebuild the table when they pile up. */
@@ -126,9 +210,14 @@ static void id_rebuild_if_needed(vg_tracker *t)
     t->id_used = 0;
     for (int32_t n = 0; n < t->nlive; n++) {
         int32_t k = t->live[n];
-        if (t->tracks[k].id_mapped) {
-            t->tracks[k].id_mapped = false;
-            id_insert(t, k);
+        trk *tr = &t->tracks[k];
+        if (tr->id_mapped) {
+            tr->id_mapped = false;
+            id_insert_key(t, k, KEY_IDENTITY);
+        }
+        if (tr->rf_mapped) {
+            tr->rf_mapped = false;
+            id_insert_key(t, k, KEY_RF);
         }
     }
 }
@@ -190,6 +279,8 @@ static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_
             id_lookup(t, &k->identity) < 0)
             id_insert(t, (int32_t)(k - t->tracks));
     }
+    if (rf_identity(&d->identity))
+        rf_link(t, (int32_t)(k - t->tracks), &d->identity);
     if (in->has_operator) {
         k->has_operator = true;
         k->operator_has_alt = in->operator_has_alt;
@@ -216,7 +307,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     t->live[t->nlive++] = i;
     k->status = VG_TRACK_TENTATIVE;
     k->id = t->next_id++;
-    k->t_state = k->t_kin = time;
+    k->t_state = k->t_kin = k->born = k->t_fix = time;
     vg_kf kf;
     vg_kf_init_position(&kf, pos, t->cfg.init_vel_var);
     if (in->has_velocity) {
@@ -232,6 +323,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     memcpy(k->class_p, t->class_prior_p, sizeof k->class_p);
     apply_detection(t, k, in, time, integrity);
     t->hot[i].stamp = 0; /* scans count from 1: a reused slot is no one's column */
+    t->hot[i].superseded = false;
     vg_trk_refresh_hot(t, i);
     if (integrity)
         t->st.spoof_flags++;
@@ -266,6 +358,25 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
     h->stamp = t->stamp;
     h->col = c;
     return c;
+}
+
+/* Whether a cooperative position could belong to track k's object although it fails
+ * the gate: within reach of the last estimate at the track's speed in any direction,
+ * plus IDENTITY_ACCEL of braking or turning, plus three sigmas of both positions. A
+ * spoofed position is elsewhere (hundreds of metres); a manoeuvre is within reach. */
+static bool identity_reachable(const vg_tracker *t, const trk *k, const vg_meas_model *m,
+                               vg_time time)
+{
+    if (m->kind != VG_MM_POSITION)
+        return false;
+    vg_kf tmp;
+    const vg_kf *kf = st_kf(t, &k->st, &tmp);
+    double dt = max_d(dt_s(time, k->t_state), 0.0);
+    double v = sqrt(kf->x[3] * kf->x[3] + kf->x[4] * kf->x[4] + kf->x[5] * kf->x[5]);
+    double var = kf->P[0] + kf->P[7] + kf->P[14] + m->R[0] + m->R[4] + m->R[8];
+    double dx = m->z[0] - kf->x[0], dy = m->z[1] - kf->x[1], dz = m->z[2] - kf->x[2];
+    double reach = (v + IDENTITY_ACCEL * dt) * dt + 3.0 * sqrt(max_d(var, 0.0));
+    return dx * dx + dy * dy + dz * dz <= reach * reach;
 }
 
 static bool identities_conflict(const vg_track_input *d, const trk *k)
@@ -334,7 +445,7 @@ static void consider(void *ud, int32_t i)
 {
     vg_tracker *t = ud;
     const trk_hot *h = &t->hot[i];
-    if (h->stamp == t->stamp && t->cols[h->col].bound)
+    if ((h->stamp == t->stamp && t->cols[h->col].bound) || h->superseded)
         return;
     bool later = false;
     if (h->tentative != t->g_tentative) {
@@ -344,6 +455,22 @@ static void consider(void *ud, int32_t i)
     }
     if (h->cooperative && identities_conflict(t->g_det, &t->tracks[i]))
         return;
+    /* A bearing of one RF link never joins another link's track; nor does it join a
+     * tentative track without a cooperative identity: a bearing cannot confirm that
+     * an object is where a single radar plot said, and a link bound to clutter would
+     * make it a drone. */
+    if (t->g_mm->kind == VG_MM_BEARING) {
+        if (h->tentative && !h->cooperative)
+            return;
+        /* Nor a track known to be a bird or a manned aircraft: they fly no drone
+         * link, and a bearing line crosses many of them. */
+        const double *cp = t->tracks[i].class_p;
+        if (cp[VG_CLASS_BIRD] + cp[VG_CLASS_AIRCRAFT] > NOT_A_DRONE)
+            return;
+        if (h->rf_linked && rf_identity(&t->g_det->identity) &&
+            strcmp(t->tracks[i].rf, t->g_det->identity.id) != 0)
+            return;
+    }
     /* Cheap prefilter before predicting: the squared Mahalanobis distance is at least
      * dist² / trace(S_h) for the horizontal part, and trace(S_h) is bounded by the
      * track's horizontal variance extrapolated to the scan time plus the detection's.
@@ -464,7 +591,10 @@ static int32_t use_bearing(vg_tracker *t, const vg_track_input *in, vg_time time
         return -1;
     }
     t->st.triangulated++;
-    return start_track(t, in, &pos, time, 0);
+    int32_t i = start_track(t, in, &pos, time, 0);
+    if (i >= 0)
+        t->tracks[i].bearing_only = true;
+    return i;
 }
 
 /* ---- the scan --------------------------------------------------------------------- */
@@ -500,19 +630,34 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
     for (int r = 0; r < n; r++) {
         t->row[r] = ROW_OPEN;
         const vg_track_input *d = &in[r];
-        if (!cooperative(d->identity.source))
+        bool rf = rf_identity(&d->identity);
+        if (!cooperative(d->identity.source) && !rf)
             continue;
         int32_t k = id_lookup(t, &d->identity);
-        if (k < 0)
+        if (k < 0 || t->hot[k].superseded)
+            continue;
+        /* A link whose track has lost its fixes (bearings alone keep a drifting
+         * track alive along their lines) goes through association like any bearing:
+         * the object may have been found again by another track. */
+        if (rf && dt_s(time, t->tracks[k].t_fix) > t->cfg.coast_after_s)
             continue;
         int32_t c = column_of(t, k, time);
         double d2;
         if (c >= 0 && !t->cols[c].bound &&
-            vg_kf_innovation(&t->cols[c].comb, &in[r].mm, NULL, NULL, &d2) == 0 &&
-            d2 <= t->cfg.gate * t->cfg.gate) {
+            ((vg_kf_innovation(&t->cols[c].comb, &in[r].mm, NULL, NULL, &d2) == 0 &&
+              d2 <= t->cfg.gate * t->cfg.gate) ||
+             (!rf && identity_reachable(t, &t->tracks[k], &in[r].mm, time)))) {
             t->cols[c].bound = true;
             t->row[r] = c;
             t->st.identity_bound++;
+        } else if (c >= 0 && !t->cols[c].bound && rf) {
+            /* An RF link's bearing away from its track: noise or a reflection while
+             * the track is located; once the track has lost its fixes the link is
+             * free to follow the bearings (association, triangulation). */
+            if (dt_s(time, t->tracks[k].t_fix) <= t->cfg.coast_after_s) {
+                t->row[r] = ROW_DROP;
+                t->st.bearings_unused++;
+            }
         } else if (c >= 0 && !t->cols[c].bound) {
             /* The identity's track is elsewhere. If it has been silent a while, this
              * is the same object re-acquired (it left coverage and came back): move
@@ -602,11 +747,17 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             st_copy(t, &k->st, &col->pred);
             k->t_state = time;
             k->hits = (uint16_t)(k->hits < UINT16_MAX ? k->hits + 1 : k->hits);
+            if (in[r].mm.kind != VG_MM_BEARING || k->bearing_only)
+                k->t_fix = time;
+            if (in[r].mm.kind != VG_MM_BEARING)
+                k->bearing_only = false;
             apply_detection(t, k, &in[r], time, 0);
             vg_trk_refresh_hot(t, col->track);
             t->st.assigned++;
             continue;
         }
+        if (c == ROW_DROP)
+            continue;
         if (in[r].mm.kind == VG_MM_BEARING) {
             int32_t i = use_bearing(t, &in[r], time);
             if (i >= 0) {
@@ -652,7 +803,11 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         confirm_or_expire(t, col->track, time, emit, ud);
         vg_kf tmp;
         const vg_kf *kf = st_kf(t, &k->st, &tmp);
-        if (k->status != VG_TRACK_TENTATIVE && dt_s(time, k->t_kin) >= 1.0) {
+        /* Kinematic evidence once a second, and only from a velocity worth reading:
+         * two or three plots make a speed of anything, and a pigeon's first seconds
+         * would make it a drone. */
+        if (k->status != VG_TRACK_TENTATIVE && dt_s(time, k->t_kin) >= 1.0 &&
+            kf->P[21] + kf->P[28] <= KIN_VEL_VAR_MAX) {
             if (vg_class_kinematics(k->logp, hypot(kf->x[3], kf->x[4]), kf->x[5], kf->x[2]))
                 vg_class_probabilities(k->logp, k->class_p);
             k->t_kin = time;
@@ -704,8 +859,8 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
         if (n + 8 < t->nlive)
             prefetch_track(t, t->live[n + 8]);
         double age = dt_s(time, k->t_update);
-        if (age > t->cfg.delete_after_s) {
-            drop_track(t, i, time, "timeout", emit, ud);
+        if (age > t->cfg.delete_after_s || t->hot[i].superseded) {
+            drop_track(t, i, time, t->hot[i].superseded ? "superseded" : "timeout", emit, ud);
             continue;
         }
         /* Most tracks only need their predicted position and position variance;

@@ -22,10 +22,17 @@ typedef struct trk {
     vg_time t_state;            /* time of the state estimate */
     vg_time t_update;           /* time of the last measurement update */
     vg_time t_kin;              /* last kinematic class evidence */
+    vg_time born;               /* first detection */
+    vg_time t_fix;              /* last update that located it: a position, a radar
+                                 * plot, or a triangulation (not a lone bearing) */
+    bool bearing_only;          /* born of bearings, never located otherwise: its
+                                 * bearings are its fixes */
     uint32_t updates;
     uint16_t hits, opportunities;
-    vg_identity identity;
-    bool id_mapped;             /* present in the identity table */
+    vg_identity identity;       /* cooperative if any was heard, else the RF one */
+    bool id_mapped;             /* its cooperative identity is in the identity table */
+    bool rf_mapped;             /* its RF link is in the identity table */
+    char rf[VG_ID_MAX];         /* the signature of the RF link bound to it, "" if none */
     double logp[VG_CLASS_COUNT];
     double class_p[VG_CLASS_COUNT]; /* exp(logp), kept with it: outputs are many */
     char sensor[VG_ID_MAX];
@@ -49,6 +56,9 @@ typedef struct trk_hot {
     int32_t col;
     bool tentative;
     bool cooperative;           /* carries a Remote ID, French beacon or ADS-B identity */
+    bool rf_linked;             /* an RF link signature is bound to it */
+    bool superseded;            /* its object was found again by another track: it
+                                 * takes no detection and goes at housekeeping */
 } trk_hot;
 
 /* One cache line per entry: a query touches several tracks, each costs a line. */
@@ -72,7 +82,11 @@ typedef struct deferred {
 #define ID_EMPTY (-1)
 #define ID_TOMB (-2)
 
-enum { ROW_OPEN = -1, ROW_SPOOF = -2 };
+/* A row's fate before assignment: open, a cooperative identity outside its track's
+ * gate (a possible spoof: starts a flagged track), or a bearing of a bound RF link
+ * outside its track's gate (dropped: it cannot start a track alone, and handing it
+ * to another object would move the link). */
+enum { ROW_OPEN = -1, ROW_SPOOF = -2, ROW_DROP = -3 };
 
 struct vg_tracker {
     vg_tracker_config cfg;

@@ -57,6 +57,7 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
     h->cooperative = k->identity.source == VG_IDSRC_REMOTEID ||
                      k->identity.source == VG_IDSRC_FRBEACON ||
                      k->identity.source == VG_IDSRC_ADSB;
+    h->rf_linked = k->rf[0] != '\0';
 }
 
 void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o)
@@ -76,6 +77,7 @@ void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o
     o->operator_has_alt = k->operator_has_alt;
     o->operator_pos = k->operator_pos;
     o->integrity = k->integrity;
+    o->born = k->born;
 }
 
 void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn)
@@ -199,8 +201,10 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->next_id = 1;
     t->free_head = -1;
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
+    /* Two keys a track at most (a cooperative identity and an RF link), kept under
+     * half full. */
     t->id_cap = 16;
-    while (t->id_cap < 2u * (uint32_t)cfg->max_tracks)
+    while (t->id_cap < 4u * (uint32_t)cfg->max_tracks)
         t->id_cap *= 2;
     t->ids = malloc(t->id_cap * sizeof *t->ids);
     /* Columns: each detection brings a handful of candidates; bound the scan's. */

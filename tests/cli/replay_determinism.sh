@@ -29,7 +29,7 @@ for st in raised acknowledged dispatched; do
   n=$(grep '"rule":"zone_entry"' "$tmp/a" | grep -c "\"state\":\"$st\"" || true)
   [[ $n == 1 ]] || fail "zone_entry alert: $n events in state $st"; pass
 done
-expect_in "$tmp/a" '"severity":"critical","state":"raised","zone":"ZIT-PARIS"'
+expect_in "$tmp/a" '"severity":"critical","state":"raised","zone":"SEINE-CORRIDOR"'
 expect_in "$tmp/a" 'pilot at 48.85905, 2.33690'
 cmp "$tmp/a" "$src/tests/golden/seine-mini.out.jsonl" || {
   diff "$tmp/a" "$src/tests/golden/seine-mini.out.jsonl" | head -n 10 >&2

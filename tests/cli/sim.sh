@@ -34,7 +34,7 @@ expect_status 0 "$vigie" replay -c "$src/scenarios/seine-2024.conf" --truth "$tm
 expect_in "$tmp/err" "0 malformed, 2 rejected"
 # The only refusals: the scripted dispatch of the hobbyist names its alert id in a run
 # of the whole ceremony, which a window numbers differently.
-[[ $(grep -c ': dispatch_\(confirm\|outcome\): no dispatch for alert 65' "$tmp/err") == 2 ]] || fail "unexpected refusals: $(grep input.jsonl "$tmp/err" | head -5)"
+[[ $(grep -c ': dispatch_\(confirm\|outcome\): no dispatch for alert 8' "$tmp/err") == 2 ]] || fail "unexpected refusals: $(grep input.jsonl "$tmp/err" | head -5)"
 pass
 jq -e 'select(.type == "report") | .truths_final >= 1' "$tmp/out" >/dev/null || fail "no report: $(tail -n 1 "$tmp/out")"
 pass

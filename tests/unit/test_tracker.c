@@ -265,6 +265,93 @@ static void test_spoofed_remote_id_position_is_flagged(void **state)
     scene_close(&s);
 }
 
+/* A bearing of the RF link "sig" from sensor id at rf to p, with 1° of noise. */
+static void rf_bearing(scene *s, double t, const char *id, vg_vec3 rf, vg_vec3 p, const char *sig)
+{
+    vg_enu_frame f;
+    vg_enu_frame_init(&f, vg_enu_to_geo(&s->site, rf));
+    double r, az, el;
+    vg_enu_to_polar(vg_enu_from_geo(&f, vg_enu_to_geo(&s->site, p)), &r, &az, &el);
+    az = fmod(az + gauss(&s->seed) + 360.0, 360.0);
+    push(s, "{\"type\":\"detection\",\"time\":%.3f,\"sensor\":\"%s\",\"bearing\":{\"az\":"
+            "%.4f,\"sigma_az\":1},\"identity\":{\"source\":\"rf\",\"id\":\"%s\"}}",
+         t, id, az, sig);
+}
+
+/* A Remote ID drone whose control link a direction finder hears, with a flock of
+ * birds and radar clutter on the bearing line: the link stays with the drone's
+ * track (which keeps its Remote ID identity), no other track gets the link or
+ * becomes a drone. */
+static void test_rf_link_stays_with_its_drone_not_what_lies_on_its_line(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    vg_vec3 df = {0, -1000, 5};
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 100, 2});
+    declare(&s, "df", "rf", df);
+    for (int k = 0; k <= 40; k++) {
+        double t = 1000 + k;
+        vg_vec3 drone = {-100 + 5.0 * k, 300, 60};
+        remote_id(&s, t + 0.5, drone, "SN-LINKED", 2.0);
+        plot(&s, t, drone, ",\"class_hint\":{\"drone\":0.5,\"bird\":0.3}");
+        /* birds 150-250 m beyond the drone along the bearing line, and a fresh
+         * clutter plot on the line every second */
+        for (int b = 0; b < 3; b++) {
+            vg_vec3 bird = {drone.x * (1.15 + 0.05 * b) + 3 * sin(0.4 * k + b),
+                            df.y + (drone.y - df.y) * (1.15 + 0.05 * b), 40};
+            plot(&s, t, bird, ",\"class_hint\":{\"drone\":0.1,\"bird\":0.8}");
+        }
+        plot(&s, t, (vg_vec3){drone.x * 0.6, df.y + (drone.y - df.y) * 0.6, 60}, NULL);
+        rf_bearing(&s, t + 0.7, "df", df, drone, "sig-LINK");
+    }
+    vg_engine_flush(s.e);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    assert_int_equal(t->identity.source, VG_IDSRC_REMOTEID);
+    assert_string_equal(t->identity.id, "SN-LINKED");
+    assert_true(t->updates >= 100); /* Remote ID, most radar plots and bearings */
+    int rf_tracks = 0, drones = 0;
+    for (int i = 0; i < s.cap.n; i++) {
+        const vg_event *ev = &s.cap.ev[i];
+        if (ev->type != VG_EV_TRACK || ev->u.track.id == 1)
+            continue;
+        rf_tracks += ev->u.track.identity.source == VG_IDSRC_RF;
+        drones += ev->u.track.status != VG_TRACK_TENTATIVE &&
+                  ev->u.track.class_p[VG_CLASS_DRONE] >= 0.5;
+    }
+    assert_int_equal(rf_tracks, 0);
+    assert_int_equal(drones, 0);
+    vg_engine_stats st;
+    vg_engine_get_stats(s.e, &st);
+    assert_true(st.tracker.identity_bound >= 70); /* the Remote ID and the link's bearings */
+    scene_close(&s);
+}
+
+/* A drone that stops dead at a waypoint (19 m/s to a hover in a second): its own
+ * Remote ID position falls outside the gate of a track that expected it 19 m on,
+ * but within reach — a manoeuvre, not a spoof: one track, no flag. */
+static void test_remote_id_drone_stopping_dead_is_not_a_spoof(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 0, 2});
+    for (int k = 0; k <= 30; k++) {
+        double t = 1000 + k;
+        double x = k <= 15 ? 19.0 * k : 19.0 * 15;
+        remote_id(&s, t, (vg_vec3){x, 0, 60}, "SN-HOVER", 0.5);
+    }
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 1);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    assert_int_equal(t->integrity, 0);
+    assert_int_equal(t->updates, 31);
+    scene_close(&s);
+}
+
 static void test_bearings_from_two_sites_start_a_track(void **state)
 {
     (void)state;
@@ -445,6 +532,8 @@ int main(void)
         cmocka_unit_test(test_birds_near_a_drone_leave_its_track_and_class_alone),
         cmocka_unit_test(test_spoofed_remote_id_position_is_flagged),
         cmocka_unit_test(test_bearings_from_two_sites_start_a_track),
+        cmocka_unit_test(test_rf_link_stays_with_its_drone_not_what_lies_on_its_line),
+        cmocka_unit_test(test_remote_id_drone_stopping_dead_is_not_a_spoof),
         cmocka_unit_test(test_radar_range_rate_feeds_the_velocity),
         cmocka_unit_test(test_radar_to_remote_id_handover_yields_one_alert),
         cmocka_unit_test(test_tentative_tracks_are_dropped_and_confirmed_ones_coast),
