@@ -3,7 +3,9 @@
  * clients connected; prints how many detections the daemon took (the rest were
  * dropped by the kernel or the daemon's queue), the latency from sending a datagram
  * to receiving the track update it caused on the SSE stream (p50/p99/max over every
- * client), and the daemon's memory at start, end and peak.
+ * client), the daemon's own latency histogram (received -> published to the stream),
+ * and the daemon's memory at start, end and peak. The sender formats the datagrams
+ * that are due and sends them together (sendmmsg), so that it is not the limit.
  *
  *   bench_server VIGIE [RATE [SECONDS [CLIENTS [DRONES]]]]   (default 50000 60 20 1000)
  *
