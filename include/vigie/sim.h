@@ -75,6 +75,19 @@ typedef struct vg_sim_action {
     vg_command cmd;
 } vg_sim_action;
 
+/* Site data a scenario carries for the engine: a file (path relative to the scenario
+ * file, read by the caller) or the document inline (compact JSON). Neither when the
+ * scenario has none. */
+typedef struct vg_sim_data {
+    char file[256];
+    char *json;                  /* malloc'd, or NULL */
+} vg_sim_data;
+
+enum { VG_SIM_ZONES, VG_SIM_ASSETS, VG_SIM_WHITELIST, VG_SIM_COVERAGE, VG_SIM_DATA_COUNT };
+
+/* The scenario key of each vg_sim_data: "zones", "assets", "whitelist", "coverage". */
+const char *vg_sim_data_name(int which);
+
 typedef struct vg_scenario {
     char name[VG_TEXT_MAX];
     vg_geo site;                 /* origin, alt above the ellipsoid */
@@ -97,6 +110,10 @@ typedef struct vg_scenario {
     int nunits;
     char (*sites)[VG_JSON_MAX];
     int nsites;
+    /* the engine's site data (formats.md: ED-269 / GeoJSON zones, threat data files) */
+    vg_sim_data data[VG_SIM_DATA_COUNT];
+    bool has_ground_elevation;
+    double ground_elevation;     /* metres AMSL, for zones with AGL limits */
 } vg_scenario;
 
 /* Parse a scenario (strict JSON: unknown fields, wrong types, out-of-range values and
@@ -118,9 +135,11 @@ typedef struct vg_sim_sinks {
     void *user;
     /* An input event for the engine (time order). */
     int (*event)(void *user, const vg_event *ev);
-    /* A truth sample: the object's id ("target" or "target/3" for bird 3), role, kind. */
+    /* A truth sample: the object's id ("target" or "target/3" for bird 3), role, kind,
+     * and whether a sensor detected it since the previous sample (a radar plot, an RF
+     * bearing, a Remote ID broadcast received, an ADS-B report). */
     int (*truth)(void *user, vg_time t, const char *id, const char *role, const char *kind,
-                 const vg_geo *pos);
+                 const vg_geo *pos, bool detected);
     /* A Remote ID / French beacon frame as captured (Wi-Fi beacon, radiotap). */
     int (*frame)(void *user, vg_time t, const uint8_t *data, size_t len);
 } vg_sim_sinks;

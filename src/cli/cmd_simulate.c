@@ -40,7 +40,7 @@ static int write_event(void *user, const vg_event *ev)
 }
 
 static int write_truth(void *user, vg_time t, const char *id, const char *role, const char *kind,
-                       const vg_geo *pos)
+                       const vg_geo *pos, bool detected)
 {
     outputs *o = user;
     char ts[48];
@@ -61,7 +61,7 @@ static int write_truth(void *user, vg_time t, const char *id, const char *role, 
     vg_strbuf_put_double(&sb, pos->lon);
     vg_strbuf_puts(&sb, ",\"alt\":");
     vg_strbuf_put_double(&sb, pos->alt);
-    vg_strbuf_puts(&sb, "}}\n");
+    vg_strbuf_puts(&sb, detected ? "},\"detected\":true}\n" : "}}\n");
     return fwrite(o->line, 1, sb.len, o->truth) == sb.len ? 0 : 1;
 }
 
@@ -94,6 +94,79 @@ static bool number(const char *s, double lo, double hi, double *out)
     char *end;
     *out = strtod(s, &end);
     return end != s && !*end && isfinite(*out) && *out >= lo && *out <= hi;
+}
+
+/* Write text to DIR/name; false with a message on failure. */
+static bool write_text(const char *dir, const char *name, const char *text, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    bool ok = f && fwrite(text, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        fprintf(stderr, "vigie simulate: cannot write %s: %s\n", path, strerror(errno));
+    return ok;
+}
+
+/* The scenario's site data (zones, assets, whitelist, coverage: a file beside the
+ * scenario or inline) copied into DIR, and DIR/engine.conf naming them, so that
+ * `vigie replay -c DIR/engine.conf DIR/input.jsonl` needs nothing else. The
+ * configuration's lines are short and few: 16 KiB holds them. */
+static bool write_site_data(const vg_scenario *sc, const char *scenario_path, const char *dir)
+{
+    char conf[16384];
+    size_t n = (size_t)snprintf(conf, sizeof conf,
+                                "; The engine's configuration for this simulation, written by "
+                                "vigie simulate:\n; vigie replay -c %.1000s/engine.conf "
+                                "%.1000s/input.jsonl\n[site]\nlat = %.9f\nlon = %.9f\n"
+                                "alt = %.3f\nalt_ref = WGS84\ngeoid_undulation = %.3f\n",
+                                dir, dir, sc->site.lat, sc->site.lon, sc->site.alt,
+                                sc->geoid_undulation);
+    if (sc->has_ground_elevation)
+        n += (size_t)snprintf(conf + n, sizeof conf - n, "ground_elevation = %.3f\n",
+                              sc->ground_elevation);
+    /* the configuration's section and key for each kind of data */
+    static const char *const conf_key[VG_SIM_DATA_COUNT] = {"file", "assets_file",
+                                                            "whitelist_file", "coverage_file"};
+    bool threat = false;
+    for (int d = 0; d < VG_SIM_DATA_COUNT; d++) {
+        const vg_sim_data *sd = &sc->data[d];
+        if (!sd->json && !sd->file[0])
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "%s.json", vg_sim_data_name(d));
+        bool ok;
+        if (sd->json) {
+            ok = write_text(dir, name, sd->json, strlen(sd->json));
+        } else {
+            /* a file name is relative to the scenario file's folder */
+            char path[4096];
+            const char *slash = strrchr(scenario_path, '/');
+            if (sd->file[0] == '/' || !slash)
+                snprintf(path, sizeof path, "%s", sd->file);
+            else
+                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - scenario_path),
+                         scenario_path, sd->file);
+            char *text;
+            size_t len;
+            vg_error err;
+            if (vg_read_file(path, 256u << 20, &text, &len, &err) < 0) {
+                fprintf(stderr, "vigie simulate: scenario.%s: %s\n", vg_sim_data_name(d),
+                        err.msg);
+                return false;
+            }
+            ok = write_text(dir, name, text, len);
+            free(text);
+        }
+        if (!ok)
+            return false;
+        const char *section = d == VG_SIM_ZONES ? "[zones]\n" : threat ? "" : "[threat]\n";
+        threat |= d != VG_SIM_ZONES;
+        n += (size_t)snprintf(conf + n, sizeof conf - n, "%s%s = %s\n", section, conf_key[d], name);
+    }
+    return write_text(dir, "engine.conf", conf, n);
 }
 
 int vg_cmd_simulate(int argc, char **argv)
@@ -160,7 +233,7 @@ int vg_cmd_simulate(int argc, char **argv)
     outputs *o = calloc(1, sizeof *o);
     char path[4096];
     int status = VG_EXIT_FAIL;
-    if (!o)
+    if (!o || !write_site_data(sc, has_file ? argv[optind] : "", dir))
         goto done;
     snprintf(path, sizeof path, "%s/input.jsonl", dir);
     o->input = fopen(path, "wb");

@@ -360,6 +360,36 @@ static int json_args(ctx *c, json_t *o, char (*out)[VG_JSON_MAX])
     return rc;
 }
 
+static const char *const data_names[VG_SIM_DATA_COUNT] = {"zones", "assets", "whitelist",
+                                                           "coverage"};
+
+const char *vg_sim_data_name(int which)
+{
+    return which >= 0 && which < VG_SIM_DATA_COUNT ? data_names[which] : "?";
+}
+
+/* root[key]: a file name (a non-empty string without NUL) or an inline document
+ * (an object or an array), kept as compact JSON for the caller to write out. */
+static int site_data(ctx *c, json_t *root, const char *key, vg_sim_data *d)
+{
+    json_t *v = json_object_get(root, key);
+    if (!v)
+        return 0;
+    if (json_is_string(v)) {
+        size_t n = json_string_length(v);
+        if (n == 0 || n >= sizeof d->file || strlen(json_string_value(v)) != n)
+            return fail(c, VG_EINVAL, key, "a file name of 1 to 255 bytes, or the document");
+        memcpy(d->file, json_string_value(v), n + 1);
+        return 0;
+    }
+    if (!json_is_object(v) && !json_is_array(v))
+        return fail(c, VG_ETYPE, key, "a file name, or the document (object or array)");
+    d->json = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+    if (!d->json)
+        return vg_err(c->err, VG_ENOMEM, "out of memory");
+    return 0;
+}
+
 /* Parse each element of root[key] into items (calloc'd) with fn. */
 #define PARSE_LIST(key, max, field, nfield, fn)                                              \
     do {                                                                                     \
@@ -401,7 +431,8 @@ int vg_scenario_parse(const char *json, size_t len, vg_scenario **out, vg_error 
     }
     static const char *const keys[] = {"name", "site", "start", "duration_s", "seed", "tick_s",
                                        "geoid_undulation", "postures", "sensors", "targets",
-                                       "actions", "units", "sites", NULL};
+                                       "actions", "units", "sites", "zones", "assets",
+                                       "whitelist", "coverage", "ground_elevation", NULL};
     char start[40];
     double seed = 1, dur = 0;
     if (!json_is_object(root)) {
@@ -416,6 +447,12 @@ int vg_scenario_parse(const char *json, size_t len, vg_scenario **out, vg_error 
         (rc = num(&c, root, "tick_s", false, 0, 3600, &sc->tick_s)) ||
         (rc = num(&c, root, "geoid_undulation", false, -120, 120, &sc->geoid_undulation)))
         goto done;
+    sc->has_ground_elevation = json_object_get(root, "ground_elevation") != NULL;
+    if ((rc = num(&c, root, "ground_elevation", false, -500, 9000, &sc->ground_elevation)))
+        goto done;
+    for (int d = 0; d < VG_SIM_DATA_COUNT; d++)
+        if ((rc = site_data(&c, root, data_names[d], &sc->data[d])))
+            goto done;
     sc->duration_s = dur;
     sc->seed = (uint64_t)seed;
     if (vg_time_parse_rfc3339(start, strlen(start), &sc->start, err) < 0) {
@@ -469,5 +506,7 @@ void vg_scenario_free(vg_scenario *sc)
     free(sc->actions);
     free(sc->units);
     free(sc->sites);
+    for (int d = 0; d < VG_SIM_DATA_COUNT; d++)
+        free(sc->data[d].json);
     free(sc);
 }

@@ -53,6 +53,35 @@ expect_in "$tmp/err" "swarm of 50 drones"
 [[ $(grep -c '"type":"truth"' "$tmp/swarm/truth.jsonl") == 1000 ]] || fail "swarm truth: 50 drones x 20 s"
 pass
 
+# Site data inline in a scenario: written beside the outputs with an engine.conf that
+# names them, so the run replays with nothing else — here a no-fly zone around the
+# receiver and a whitelisted serial: the unlisted drone is alerted, the listed one not.
+cat > "$tmp/inline.json" <<'EOF'
+{"name":"inline data","site":{"lat":48.853,"lon":2.3499,"alt":79.4},"ground_elevation":35,
+ "geoid_undulation":44.4,"start":"2024-07-26T17:30:00Z","duration_s":30,
+ "zones":{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"identifier":"NFZ","restriction":"PROHIBITED"},"geometry":{"type":"Polygon","coordinates":[[[2.345,48.850],[2.355,48.850],[2.355,48.856],[2.345,48.856],[2.345,48.850]]]}}]},
+ "whitelist":[{"uas_id":"FRWHITE0000000000001","purpose":"press"}],
+ "sensors":[{"id":"rid","kind":"remoteid","lat":48.853,"lon":2.3499,"alt":85,"range_m":3000}],
+ "targets":[{"id":"intruder","type":"drone","role":"intruder","remote_id":"FRBLACK0000000000001","waypoints":[{"t":0,"lat":48.852,"lon":2.349,"alt":150},{"t":30,"lat":48.854,"lon":2.351,"alt":150}]},
+            {"id":"press","type":"drone","role":"whitelisted","remote_id":"FRWHITE0000000000001","waypoints":[{"t":0,"lat":48.8525,"lon":2.3495,"alt":150},{"t":30,"lat":48.8535,"lon":2.3505,"alt":150}]}]}
+EOF
+expect_status 0 "$vigie" simulate "$tmp/inline.json" -o "$tmp/in"
+for f in engine.conf zones.json whitelist.json; do [[ -s $tmp/in/$f ]] || fail "no $f"; pass; done
+[[ ! -e $tmp/in/assets.json ]] || fail "assets.json without assets"; pass
+expect_status 0 "$vigie" replay -c "$tmp/in/engine.conf" --truth "$tmp/in/truth.jsonl" --report -o "$tmp/in.out" "$tmp/in/input.jsonl"
+grep -q '"rule":"zone_entry".*"zone":"NFZ".*FRBLACK0000000000001' "$tmp/in.out" || fail "the intruder was not alerted in the inline zone"
+pass
+! grep -q '"type":"alert".*FRWHITE' "$tmp/in.out" || fail "the whitelisted drone was alerted"
+pass
+jq -e 'select(.type == "report") | .intruders_alerted == 1 and .alerts_false == 0' "$tmp/out" >/dev/null || fail "scores: $(tail -n 1 "$tmp/out")"
+pass
+printf '{"name":"x","site":{"lat":48,"lon":2,"alt":0},"start":"2024-07-26T17:30:00Z","duration_s":10,"zones":42}' > "$tmp/bad.json"
+expect_status 2 "$vigie" simulate "$tmp/bad.json" -o "$tmp/bad"
+expect_in "$tmp/err" "scenario.zones: a file name, or the document"
+printf '{"name":"x","site":{"lat":48,"lon":2,"alt":0},"start":"2024-07-26T17:30:00Z","duration_s":10,"assets":"no-such-assets.json"}' > "$tmp/bad.json"
+expect_status 1 "$vigie" simulate "$tmp/bad.json" -o "$tmp/bad"
+expect_in "$tmp/err" "scenario.assets"
+
 printf '{"name":"x","site":{"lat":48,"lon":2,"alt":0},"start":"2024-07-26T17:30:00Z","duration_s":10,"sensors":[{"id":"s","kind":"sonar","lat":48,"lon":2,"alt":0,"range_m":5}]}' > "$tmp/bad.json"
 expect_status 2 "$vigie" simulate "$tmp/bad.json" -o "$tmp/bad"
 expect_in "$tmp/err" "sensors[0].kind"

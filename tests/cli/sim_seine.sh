@@ -8,7 +8,7 @@
 # operator, on scene at the pilot, pilot arrested. docs/simulator.md#scores.
 source "$(dirname "$0")/lib.sh"
 expect_status 0 "$vigie" simulate "$src/scenarios/seine-2024.json" -o "$tmp/s"
-expect_status 0 "$vigie" replay -q -c "$src/scenarios/seine-2024.conf" --truth "$tmp/s/truth.jsonl" --report -o "$tmp/outputs.jsonl" "$tmp/s/input.jsonl"
+expect_status 0 "$vigie" replay -q -c "$tmp/s/engine.conf" --truth "$tmp/s/truth.jsonl" --report -o "$tmp/outputs.jsonl" "$tmp/s/input.jsonl"
 report=$(tail -n 1 "$tmp/out")
 jq -c '{intruders, intruders_alerted, intruders_missed, alerts_total, alerts_false, alerts_unattributed, alerts_system, alerts_critical_on_birds, alerts_per_intruder_rule_max, gospa_mean}' <<<"$report"
 [[ $(jq .intruders <<<"$report") == 4 && $(jq .intruders_missed <<<"$report") == 0 ]] || fail "intruders: $(jq -c '{intruders, intruders_alerted}' <<<"$report")"
@@ -18,6 +18,11 @@ pass
 [[ $(jq .alerts_critical_on_birds <<<"$report") == 0 ]] || fail "critical alerts on birds: $(jq .alerts_critical_on_birds <<<"$report")"
 pass
 [[ $(jq .alerts_per_intruder_rule_max <<<"$report") == 1 ]] || fail "an intruder has several alerts for one rule: $(jq -c '[.objects[] | select(.role == "intruder") | {id, alerts}]' <<<"$report")"
+pass
+# Every object the sensors saw has its first detection, no later than its first
+# confirmed track.
+bad=$(jq -c '[.objects[] | select(.first_detection == null or (.first_confirmed_track != null and .first_confirmed_track < .first_detection)) | .id]' <<<"$report")
+[[ $bad == "[]" ]] || fail "first detection missing or after confirmation: $bad"
 pass
 # Alerts on tracks that match no object (clutter, bearings) would be false alarms too.
 [[ $(jq .alerts_unattributed <<<"$report") == 0 ]] || fail "alerts on no object: $(jq .alerts_unattributed <<<"$report")"
