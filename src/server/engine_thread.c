@@ -2,12 +2,13 @@
  *
  * It takes inputs and operator actions from the queue in order, journals each input
  * in the store (one transaction per 20 ms of batches), pushes it, and hands the
- * outputs to the picture, the SSE stream and the store's alert table. An operator action is pushed
- * with its outputs held back; if the engine accepts it, it is journaled and audited in
- * its own durable transaction, and only then are its outputs published and the HTTP
- * thread told — so what an operator saw confirmed survives kill -9, and the journal's
- * order is the order the engine saw. An idle engine with an open scan gets a tick
- * (journaled like any input), so that a restart replays the same scans. */
+ * outputs to the picture, the SSE stream and the store's alert table. An operator
+ * action is pushed with its outputs held back; if the engine accepts it, it is
+ * journaled and audited in its own durable transaction, and only then are its
+ * outputs published and the HTTP thread told — so what an operator saw confirmed
+ * survives kill -9, and the journal's order is the order the engine saw. An idle
+ * engine with an open scan gets a tick (journaled like any input), so that a restart
+ * replays the same scans. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -177,7 +177,6 @@ static int track_update(vg_picture *p, const vg_event *ev, const char *line, siz
     char *copy = dup_line_room(line, len, len + len / 4); /* room for longer updates */
     if (!copy)
         return VG_ENOMEM;
-    copy[len] = '\0';
     if (at < 0) {
         if ((p->ntracks + 1) * 2 > p->index_cap) {
             if (index_grow(p) != 0) {
