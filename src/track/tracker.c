@@ -586,7 +586,8 @@ static void gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time tim
 static int32_t use_bearing(vg_tracker *t, const vg_track_input *in, vg_time time)
 {
     vg_meas_model pos;
-    if (!vg_bearings_offer(&t->bearings, &in->mm, time, &pos)) {
+    const char *link = in->identity.source == VG_IDSRC_RF ? in->identity.id : "";
+    if (!vg_bearings_offer(&t->bearings, &in->mm, link, time, &pos)) {
         t->st.bearings_unused++;
         return -1;
     }
