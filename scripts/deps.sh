@@ -13,7 +13,7 @@ PACKAGES=(
   build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev
   # core libraries
   libjansson-dev libinih-dev libsqlite3-dev sqlite3 libsodium-dev libpcap-dev
-  libgeos-dev libuv1-dev libmicrohttpd-dev
+  libgeos-dev libuv1-dev libmicrohttpd-dev libdouble-conversion-dev
   # interoperability and scale (SAPIENT, NATS)
   libprotobuf-c-dev protobuf-c-compiler libnats-dev nats-server
   # capture dissection, browser tests, benchmarks

@@ -135,9 +135,11 @@ typedef struct vg_sim_sinks {
     void *user;
     /* An input event for the engine (time order). */
     int (*event)(void *user, const vg_event *ev);
-    /* A truth sample: the object's id ("target" or "target/3" for bird 3), role, kind. */
+    /* A truth sample: the object's id ("target" or "target/3" for bird 3), role, kind,
+     * and whether a sensor detected it since the previous sample (a radar plot, an RF
+     * bearing, a Remote ID broadcast received, an ADS-B report). */
     int (*truth)(void *user, vg_time t, const char *id, const char *role, const char *kind,
-                 const vg_geo *pos);
+                 const vg_geo *pos, bool detected);
     /* A Remote ID / French beacon frame as captured (Wi-Fi beacon, radiotap). */
     int (*frame)(void *user, vg_time t, const uint8_t *data, size_t len);
 } vg_sim_sinks;

@@ -40,7 +40,7 @@ static int write_event(void *user, const vg_event *ev)
 }
 
 static int write_truth(void *user, vg_time t, const char *id, const char *role, const char *kind,
-                       const vg_geo *pos)
+                       const vg_geo *pos, bool detected)
 {
     outputs *o = user;
     char ts[48];
@@ -61,7 +61,7 @@ static int write_truth(void *user, vg_time t, const char *id, const char *role, 
     vg_strbuf_put_double(&sb, pos->lon);
     vg_strbuf_puts(&sb, ",\"alt\":");
     vg_strbuf_put_double(&sb, pos->alt);
-    vg_strbuf_puts(&sb, "}}\n");
+    vg_strbuf_puts(&sb, detected ? "},\"detected\":true}\n" : "}}\n");
     return fwrite(o->line, 1, sb.len, o->truth) == sb.len ? 0 : 1;
 }
 

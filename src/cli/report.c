@@ -78,6 +78,10 @@ int vg_truth_parse(const char *line, size_t len, vg_truth *t, vg_error *err)
         else
             memcpy(dst, json_string_value(v), json_string_length(v) + 1);
     }
+    json_t *det = json_object_get(root, "detected");
+    if (rc == 0 && det && !json_is_boolean(det))
+        rc = vg_err(err, VG_ETYPE, "truth.detected: true or false");
+    t->detected = json_is_true(det);
     if (rc == 0 && json_is_object(enu)) {
         json_t *x = json_object_get(enu, "x"), *y = json_object_get(enu, "y"),
                *z = json_object_get(enu, "z");
@@ -157,6 +161,8 @@ int vg_report_new(const char *path, double c, double p, vg_report **out, vg_erro
             rep_object *ob = &r->objs.v[obj];
             if (t->time < ob->first_seen)
                 ob->first_seen = t->time;
+            if (t->detected && t->time < ob->first_detected)
+                ob->first_detected = t->time;
         }
     }
     vg_linereader_free(&lr);

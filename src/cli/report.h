@@ -26,6 +26,7 @@ typedef struct vg_truth {
     char id[VG_ID_MAX];
     char role[24];
     char kind[16];
+    bool detected;              /* a sensor detected it since its previous sample */
     int obj;                    /* the report's object index */
 } vg_truth;
 

@@ -20,6 +20,7 @@ typedef struct rep_object {
     char role[24];
     char kind[16];
     vg_time first_seen, first_confirmed, first_alert;
+    vg_time first_detected;      /* first truth sample marked detected (the simulator's) */
     char class_name[16];         /* most likely class of its track, last seen */
     int alerts;
     int nrules;

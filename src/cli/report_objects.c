@@ -56,7 +56,7 @@ int rep_object_intern(rep_objects *o, const vg_truth *t, vg_error *err)
     memcpy(ob->id, t->id, sizeof ob->id);
     memcpy(ob->role, t->role, sizeof ob->role);
     memcpy(ob->kind, t->kind, sizeof ob->kind);
-    ob->first_seen = ob->first_confirmed = ob->first_alert = VG_TIME_MAX;
+    ob->first_seen = ob->first_confirmed = ob->first_alert = ob->first_detected = VG_TIME_MAX;
     o->index[s] = (int)o->n;
     return (int)o->n++;
 }
@@ -247,6 +247,7 @@ void rep_objects_print(rep_objects *o, const vg_zone_list *zones, vg_strbuf *sb)
         vg_strbuf_puts(sb, ",\"kind\":");
         vg_strbuf_put_json_string(sb, ob->kind);
         put_time(sb, "first_present", ob->first_seen);
+        put_time(sb, "first_detection", ob->first_detected);
         put_time(sb, "first_confirmed_track", ob->first_confirmed);
         put_time(sb, "first_alert", ob->first_alert);
         vg_strbuf_puts(sb, ",\"class\":");

@@ -25,6 +25,10 @@
 #include "vigie/zones.h"
 
 enum { SSE_BLOCK = 160 * 1024, SSE_KEEPALIVE_MS = 15000, LOGIN_SLOTS = 4096 };
+/* Each connection's memory pool. libmicrohttpd writes a chunked (SSE) body through
+ * it, so its default 32 kB capped a stream near 3 MB/s (6 000 track events/s per
+ * client with 10 ms pauses); 256 kB lets a write carry a whole SSE_BLOCK. */
+static const size_t SSE_POOL = 256 * 1024;
 
 /* ---- the session of a request ------------------------------------------------------ */
 
@@ -151,12 +155,13 @@ typedef struct stream_ctx {
     vg_server *s;
     uint64_t after;
     bool greeted;
-    bool sent_data;       /* the last call sent events: pause before the next */
+    bool sent_data;       /* the last call sent every event there was: pause */
 } stream_ctx;
 
-/* A client that just got events waits this long before taking more, so that under
- * load each wake-up and socket write carries many events instead of one: 20 clients
- * at 50 000 events/s would otherwise mean a million wake-ups a second. */
+/* A client that just got all the events there were waits this long before taking
+ * more, so that under load each wake-up and socket write carries many events instead
+ * of one: 20 clients at 50 000 events/s would otherwise mean a million wake-ups a
+ * second. A client with more waiting (its last write was full) does not pause. */
 enum { SSE_COALESCE_US = 5000 };
 
 static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
@@ -173,7 +178,7 @@ static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
     }
     bool reset = false;
     long n = vg_picture_stream_read(&st->s->pic, &st->after, buf, max, SSE_KEEPALIVE_MS, &reset);
-    st->sent_data = n > 0;
+    st->sent_data = n > 0 && st->after >= vg_picture_stream_last(&st->s->pic);
     if (n < 0)
         return MHD_CONTENT_READER_END_OF_STREAM;
     if (reset)
@@ -585,6 +590,7 @@ int vg_http_start(vg_server *s, vg_error *err)
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                                    MHD_OPTION_CONNECTION_TIMEOUT, 120u,
                                    MHD_OPTION_CONNECTION_LIMIT, 256u,
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, SSE_POOL,
                                    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                                    MHD_OPTION_END);
     else
@@ -593,7 +599,8 @@ int vg_http_start(vg_server *s, vg_error *err)
                                    MHD_OPTION_SOCK_ADDR, &addr,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                                    MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                                   MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+                                   MHD_OPTION_CONNECTION_LIMIT, 256u,
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, SSE_POOL, MHD_OPTION_END);
     /* The PEM text stays alive as long as the daemon, whatever libmicrohttpd keeps. */
     s->tls_pem[0] = cert;
     s->tls_pem[1] = key;

@@ -14,7 +14,8 @@ typedef struct vg_inputs {
     uv_udp_t udp;
     uv_tcp_t tcp;
     bool udp_on, tcp_on, replay_on;
-    char udp_buf[65536];
+    char *udp_buf;                  /* VG_UDP_BATCH datagrams of up to 64 KiB each */
+    size_t udp_buf_len;
     /* replay */
     const char *replay_path;        /* set before start; NULL: no replay */
     double speed;                   /* 0: as fast as the engine takes them */

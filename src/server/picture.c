@@ -21,6 +21,17 @@ static char *dup_line(const char *line, size_t len)
     return c;
 }
 
+/* A copy of line (len bytes) in a buffer of cap + 1 bytes (cap ≥ len). */
+static char *dup_line_room(const char *line, size_t len, size_t cap)
+{
+    char *c = malloc(cap + 1);
+    if (c) {
+        memcpy(c, line, len);
+        c[len] = '\0';
+    }
+    return c;
+}
+
 int vg_picture_init(vg_picture *p, size_t ring_cap)
 {
     memset(p, 0, sizeof *p);
@@ -56,6 +67,7 @@ void vg_picture_free(vg_picture *p)
     for (size_t i = 0; i < p->ring_cap && p->ring; i++)
         free(p->ring[i].msg);
     free(p->ring);
+    free(p->scratch);
     pthread_rwlock_destroy(&p->lock);
     pthread_mutex_destroy(&p->stream_lock);
     pthread_cond_destroy(&p->stream_cond);
@@ -138,14 +150,33 @@ static void track_drop(vg_picture *p, uint64_t id)
     p->ntracks--;
 }
 
+static void track_point(vg_pic_track *pt, const vg_event *ev)
+{
+    const vg_track *t = &ev->u.track;
+    pt->time = ev->time;
+    pt->hist[pt->head] = (vg_pic_point){ev->time, t->pos.lat, t->pos.lon, t->pos.alt};
+    pt->head = (pt->head + 1) % VG_HISTORY;
+    if (pt->nhist < VG_HISTORY)
+        pt->nhist++;
+}
+
 static int track_update(vg_picture *p, const vg_event *ev, const char *line, size_t len)
 {
     const vg_track *t = &ev->u.track;
-    char *copy = dup_line(line, len);
-    if (!copy)
-        return VG_ENOMEM;
     size_t slot;
     long at = track_find(p, t->id, &slot);
+    /* A live track's line is rewritten in place when it fits: no allocation per
+     * update (readers copy it under the read lock; this runs under the write lock). */
+    if (at >= 0 && p->tracks[at].line_cap > len) {
+        vg_pic_track *pt = &p->tracks[at];
+        memcpy(pt->line, line, len);
+        pt->line[len] = '\0';
+        track_point(pt, ev);
+        return 0;
+    }
+    char *copy = dup_line_room(line, len, len + len / 4); /* room for longer updates */
+    if (!copy)
+        return VG_ENOMEM;
     if (at < 0) {
         if ((p->ntracks + 1) * 2 > p->index_cap) {
             if (index_grow(p) != 0) {
@@ -172,11 +203,8 @@ static int track_update(vg_picture *p, const vg_event *ev, const char *line, siz
     vg_pic_track *pt = &p->tracks[at];
     free(pt->line);
     pt->line = copy;
-    pt->time = ev->time;
-    pt->hist[pt->head] = (vg_pic_point){ev->time, t->pos.lat, t->pos.lon, t->pos.alt};
-    pt->head = (pt->head + 1) % VG_HISTORY;
-    if (pt->nhist < VG_HISTORY)
-        pt->nhist++;
+    pt->line_cap = len + len / 4 + 1;
+    track_point(pt, ev);
     return 0;
 }
 
@@ -204,27 +232,52 @@ static vg_pic_sensor *sensor_get(vg_picture *p, const char *id, bool create)
 
 /* ---- engine thread --------------------------------------------------------------- */
 
-/* The SSE message is written once here, outside the lock; readers only copy it. The
- * sequence number is known before the lock is taken because only the engine thread
- * appends. */
+/* The SSE message is written once here, into a scratch buffer outside the lock, then
+ * copied into its ring slot, whose buffer is reused as the ring turns (no allocation
+ * per event once the ring is warm). The sequence number is known before the lock is
+ * taken because only the engine thread appends. */
 static int stream_append(vg_picture *p, const vg_event *ev, const char *line, size_t len)
 {
     const char *type = vg_event_type_name(ev->type);
-    size_t cap = len + strlen(type) + 48;
-    char *msg = malloc(cap);
-    if (!msg)
+    size_t need = len + strlen(type) + 48;
+    if (need > p->scratch_cap) {
+        char *grown = realloc(p->scratch, need);
+        if (!grown)
+            return VG_ENOMEM;
+        p->scratch = grown;
+        p->scratch_cap = need;
+    }
+    vg_strbuf sb;
+    vg_strbuf_init(&sb, p->scratch, p->scratch_cap);
+    vg_strbuf_put(&sb, "id: ", 4);
+    vg_strbuf_put_u64(&sb, p->next_seq);
+    vg_strbuf_put(&sb, "\nevent: ", 8);
+    vg_strbuf_puts(&sb, type);
+    vg_strbuf_put(&sb, "\ndata: ", 7);
+    vg_strbuf_put(&sb, line, len);
+    vg_strbuf_put(&sb, "\n\n", 2);
+    if (sb.overflow)
         return VG_ENOMEM;
-    int n = snprintf(msg, cap, "id: %llu\nevent: %s\ndata: %.*s\n\n",
-                     (unsigned long long)p->next_seq, type, (int)len, line);
     pthread_mutex_lock(&p->stream_lock);
     vg_stream_item *it = &p->ring[p->next_seq % p->ring_cap];
-    char *old = it->msg;
-    it->msg = msg;
-    it->len = (size_t)n;
+    if (it->cap < sb.len + 1) {
+        size_t cap = sb.len + sb.len / 4 + 1;
+        char *grown = realloc(it->msg, cap);
+        if (!grown) {
+            pthread_mutex_unlock(&p->stream_lock);
+            return VG_ENOMEM;
+        }
+        it->msg = grown;
+        it->cap = cap;
+    }
+    memcpy(it->msg, sb.buf, sb.len + 1);
+    it->len = sb.len;
     it->seq = p->next_seq++;
-    pthread_cond_broadcast(&p->stream_cond);
+    if (p->next_seq - p->woken_seq >= VG_STREAM_WAKE_EVERY) {
+        p->woken_seq = p->next_seq;
+        pthread_cond_broadcast(&p->stream_cond);
+    }
     pthread_mutex_unlock(&p->stream_lock);
-    free(old);
     return 0;
 }
 
@@ -614,6 +667,16 @@ long vg_picture_stream_read(vg_picture *p, uint64_t *after, char *buf, size_t ca
     }
     pthread_mutex_unlock(&p->stream_lock);
     return (long)used;
+}
+
+void vg_picture_stream_flush(vg_picture *p)
+{
+    pthread_mutex_lock(&p->stream_lock);
+    if (p->woken_seq != p->next_seq) {
+        p->woken_seq = p->next_seq;
+        pthread_cond_broadcast(&p->stream_cond);
+    }
+    pthread_mutex_unlock(&p->stream_lock);
 }
 
 uint64_t vg_picture_stream_last(vg_picture *p)

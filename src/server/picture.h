@@ -27,6 +27,7 @@ typedef struct vg_pic_track {
     uint64_t id;
     vg_time time;
     char *line;                  /* the canonical track event, owned */
+    size_t line_cap;             /* line's size: updates reuse it */
     vg_pic_point hist[VG_HISTORY];
     int nhist, head;             /* ring: head is the next slot */
 } vg_pic_track;
@@ -47,6 +48,7 @@ typedef struct vg_stream_item {
     uint64_t seq;
     char *msg;                   /* the whole SSE message "id/event/data", owned */
     size_t len;
+    size_t cap;                  /* msg's size: reused when the ring turns */
 } vg_stream_item;
 
 typedef struct vg_picture {
@@ -72,6 +74,9 @@ typedef struct vg_picture {
     vg_stream_item *ring;
     size_t ring_cap;
     uint64_t next_seq;           /* seq of the next item; first is 1 */
+    uint64_t woken_seq;          /* next_seq when the waiters were last woken */
+    char *scratch;               /* engine thread: the next SSE message, formatted */
+    size_t scratch_cap;
     bool closing;                /* wakes and ends every stream */
 } vg_picture;
 
@@ -107,6 +112,12 @@ size_t vg_picture_track_count(vg_picture *p);
  * refetch). -1 when the picture is closing. Advances *after. */
 long vg_picture_stream_read(vg_picture *p, uint64_t *after, char *buf, size_t cap,
                             int wait_ms, bool *reset);
+/* Engine thread: wake the stream's readers for what was appended since the last
+ * wake-up. Appends wake them only every VG_STREAM_WAKE_EVERY items, so that a batch
+ * of outputs costs a few wake-ups instead of one per event and reader; the engine
+ * calls this at the end of each batch. */
+#define VG_STREAM_WAKE_EVERY 256
+void vg_picture_stream_flush(vg_picture *p);
 uint64_t vg_picture_stream_last(vg_picture *p);
 void vg_picture_close(vg_picture *p);
 

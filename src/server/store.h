@@ -32,8 +32,10 @@ typedef struct vg_store vg_store;
 int vg_store_open(const char *path, vg_store **out, vg_error *err);
 void vg_store_close(vg_store *s);
 
-/* Group many writes in one transaction (one disk flush): the engine thread wraps a
- * batch of journal appends and alert records. Not nestable. */
+/* Group many writes in one transaction: the engine thread wraps a batch of journal
+ * appends and alert records. Its commit is not synced to disk (it survives the
+ * process's death, not a power cut, until the next synced commit, such as an
+ * operator action's, makes it durable with everything before it). Not nestable. */
 int vg_store_begin(vg_store *s, vg_error *err);
 int vg_store_commit(vg_store *s, vg_error *err);
 int vg_store_rollback(vg_store *s);

@@ -199,6 +199,7 @@ static int radar_scan(sim_run *r, const vg_sim_sensor *s)
              * not perfectly. */
             ev.u.detection.has_class_hint = true;
             double *h = ev.u.detection.class_hint;
+            sim_detected(r, i, k);
             if (tg->type == VG_SIM_DRONE) {
                 h[0] = 0.55, h[1] = 0.3, h[2] = 0.05;
             } else if (tg->type == VG_SIM_BIRDS) {
@@ -256,6 +257,7 @@ static int rf_scan(sim_run *r, const vg_sim_sensor *s)
         for (const char *c = tg->id; *c; c++)
             sig = (sig ^ (uint8_t)*c) * 16777619u;
         snprintf(ev.u.detection.identity.id, sizeof ev.u.detection.identity.id, "sig-%08x", sig);
+        sim_detected(r, i, 0);
         int rc = emit(r, &ev);
         if (rc)
             return rc;
@@ -289,6 +291,7 @@ static int adsb_scan(sim_run *r, const vg_sim_sensor *s)
         ev.u.detection.velocity = v;
         ev.u.detection.identity.source = VG_IDSRC_ADSB;
         snprintf(ev.u.detection.identity.id, sizeof ev.u.detection.identity.id, "%s", tg->icao);
+        sim_detected(r, i, 0);
         int rc = emit(r, &ev);
         if (rc)
             return rc;
@@ -336,8 +339,24 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
     }
     for (int i = 0; i < sc->nsensors; i++)
         vg_enu_frame_init(&r->sensor_frames[i], sc->sensors[i].pos);
+    /* Objects: one per target, one per bird of a flock. */
+    r->first_object = calloc((size_t)sc->ntargets + 1, sizeof *r->first_object);
+    int64_t objects = 0;
+    for (int i = 0; r->first_object && i < sc->ntargets; i++) {
+        r->first_object[i] = (int)objects;
+        objects += sc->targets[i].type == VG_SIM_BIRDS ? sc->targets[i].count : 1;
+        if (objects > INT32_MAX / 2)
+            break;
+    }
+    if (r->first_object)
+        r->first_object[sc->ntargets] = (int)objects;
+    r->detected = objects <= INT32_MAX / 2 ? calloc((size_t)objects + 1, 1) : NULL;
+    int rc = 0;
+    if (!r->first_object || !r->detected)
+        rc = vg_err(err, VG_ENOMEM, "simulate: out of memory for %lld objects", (long long)objects);
     vg_sim_rng_seed(&r->rng, sc->seed);
-    int rc = sim_rid_init(r, err);
+    if (!rc)
+        rc = sim_rid_init(r, err);
     double end = sc->duration_s;
     if (duration_s > 0 && from_s + duration_s < end)
         end = from_s + duration_s;
@@ -444,7 +463,10 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
                         snprintf(id, sizeof id, "%s", tg->id);
                     static const char *const kinds[] = {"drone", "bird", "aircraft"};
                     r->stats.truths++;
-                    if ((rc = sinks->truth(sinks->user, r->now, id, tg->role, kinds[tg->type], &p)) != 0)
+                    bool *seen = &r->detected[r->first_object[i] + k];
+                    rc = sinks->truth(sinks->user, r->now, id, tg->role, kinds[tg->type], &p, *seen);
+                    *seen = false;
+                    if (rc != 0)
                         goto done;
                 }
             }
@@ -455,6 +477,8 @@ done:
     if (stats)
         *stats = r->stats;
     free(r->sensor_frames);
+    free(r->first_object);
+    free(r->detected);
     free(r);
     if (rc > 0)
         return vg_err(err, VG_EIO, "simulate: an output failed");

@@ -17,7 +17,16 @@ typedef struct sim_run {
     vg_error *err;                /* the run's */
     vg_ridasm **assemblers;       /* one per Remote ID receiver (by sensor index) */
     uint8_t *counters;            /* per target: the Wi-Fi pack counter */
+    int *first_object;            /* per target: its first object's index (birds: one
+                                   * object per bird), then the total */
+    bool *detected;               /* per object: detected since the last truth sample */
 } sim_run;
+
+/* A sensor detected bird k of target i (k = 0 for other targets). */
+static inline void sim_detected(sim_run *r, int i, int k)
+{
+    r->detected[r->first_object[i] + k] = true;
+}
 
 bool sim_target_at(const vg_scenario *sc, const vg_enu_frame *f, int target, int index,
                    double t, vg_geo *pos, vg_vec3 *vel);

@@ -186,6 +186,7 @@ int sim_rid_scan(sim_run *r, int si, const vg_sim_sensor *s)
         if (rc < 0)
             return vg_err_prefix(err, "simulate: target %s: ", tg->id);
         r->stats.frames++;
+        sim_detected(r, i, 0);
         if (r->sinks->frame && (rc = r->sinks->frame(r->sinks->user, r->now, frame, flen)) != 0)
             return rc;
         if ((rc = receive(r, si, frame, flen, err)) != 0)

@@ -58,9 +58,12 @@ static bool intersect(const vg_bearings *b, const vg_bearing *k, const vg_meas_m
         pos->z[2] = m->sensor.z + a2 * d2.z / h2;
         sigma_v = a2 * sqrt(m->R[3]) + 5.0; /* 2 × 2: the elevation variance */
     } else {
-        /* No elevation at all: assume a low drone, with a vertical spread to match. */
+        /* No elevation at all: assume a low drone (the open category flies up to
+         * 120 m), with a vertical spread to match — not so wide that the height
+         * alone exceeds [tracker] delete_pos_var (10⁴ m² by default) and the new
+         * track is deleted at the next housekeeping. */
         pos->z[2] = fmin(k->origin.z, m->sensor.z) + 50.0;
-        sigma_v = 100.0;
+        sigma_v = 40.0;
     }
     double sh = fmax(a1 * k->sigma_az, a2 * sqrt(m->R[0])) / fabs(cross);
     pos->R[0] = pos->R[4] = sh * sh; /* 3 × 3, packed */
@@ -68,8 +71,8 @@ static bool intersect(const vg_bearings *b, const vg_bearing *k, const vg_meas_m
     return true;
 }
 
-bool vg_bearings_offer(vg_bearings *b, const vg_meas_model *m, vg_time time,
-                       vg_meas_model *pos)
+bool vg_bearings_offer(vg_bearings *b, const vg_meas_model *m, const char *link,
+                       vg_time time, vg_meas_model *pos)
 {
     int best = -1;
     for (int i = 0; i < VG_BEARINGS_KEPT; i++) {
@@ -81,7 +84,8 @@ bool vg_bearings_offer(vg_bearings *b, const vg_meas_model *m, vg_time time,
             continue;
         }
         double sep = hypot(k->origin.x - m->sensor.x, k->origin.y - m->sensor.y);
-        if (sep > 50.0 && (best < 0 || k->time > b->kept[best].time))
+        if (sep > 50.0 && strncmp(k->link, link, sizeof k->link) == 0 &&
+            (best < 0 || k->time > b->kept[best].time))
             best = i;
     }
     if (best >= 0 && intersect(b, &b->kept[best], m, pos)) {
@@ -105,5 +109,10 @@ bool vg_bearings_offer(vg_bearings *b, const vg_meas_model *m, vg_time time,
     k->has_el = m->has_elevation;
     k->sigma_az = sqrt(m->R[0]);
     k->sigma_el = m->has_elevation ? sqrt(m->R[3]) : 0.0;
+    size_t n = 0;
+    while (n + 1 < sizeof k->link && link[n])
+        n++;
+    memcpy(k->link, link, n);
+    k->link[n] = '\0';
     return false;
 }

@@ -375,6 +375,8 @@ static bool identity_reachable(const vg_tracker *t, const trk *k, const vg_meas_
     vg_kf tmp;
     const vg_kf *kf = st_kf(t, &k->st, &tmp);
     double dt = max_d(dt_s(time, k->t_state), 0.0);
+    if (dt > t->cfg.coast_after_s)
+        return false; /* a silent track: re-acquisition's business (below) */
     double v = sqrt(kf->x[3] * kf->x[3] + kf->x[4] * kf->x[4] + kf->x[5] * kf->x[5]);
     double var = kf->P[0] + kf->P[7] + kf->P[14] + m->R[0] + m->R[4] + m->R[8];
     double dx = m->z[0] - kf->x[0], dy = m->z[1] - kf->x[1], dz = m->z[2] - kf->x[2];
@@ -463,15 +465,17 @@ static void consider(void *ud, int32_t i)
      * an object is where a single radar plot said, and a link bound to clutter would
      * make it a drone. */
     if (t->g_mm->kind == VG_MM_BEARING) {
-        if (h->tentative && !h->cooperative)
+        bool link = rf_identity(&t->g_det->identity);
+        bool same_link = link && h->rf_linked &&
+                         strcmp(t->tracks[i].rf, t->g_det->identity.id) == 0;
+        if (h->tentative && !h->cooperative && !same_link)
             return;
         /* Nor a track known to be a bird or a manned aircraft: they fly no drone
          * link, and a bearing line crosses many of them. */
         const double *cp = t->tracks[i].class_p;
         if (cp[VG_CLASS_BIRD] + cp[VG_CLASS_AIRCRAFT] > NOT_A_DRONE)
             return;
-        if (h->rf_linked && rf_identity(&t->g_det->identity) &&
-            strcmp(t->tracks[i].rf, t->g_det->identity.id) != 0)
+        if (link && h->rf_linked && !same_link)
             return;
     }
     /* Cheap prefilter before predicting: the squared Mahalanobis distance is at least
@@ -590,7 +594,8 @@ static void gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time tim
 static int32_t use_bearing(vg_tracker *t, const vg_track_input *in, vg_time time)
 {
     vg_meas_model pos;
-    if (!vg_bearings_offer(&t->bearings, &in->mm, time, &pos)) {
+    const char *link = in->identity.source == VG_IDSRC_RF ? in->identity.id : "";
+    if (!vg_bearings_offer(&t->bearings, &in->mm, link, time, &pos)) {
         t->st.bearings_unused++;
         return -1;
     }
@@ -641,9 +646,12 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         if (k < 0 || t->hot[k].superseded)
             continue;
         /* A link whose track has lost its fixes (bearings alone keep a drifting
-         * track alive along their lines) goes through association like any bearing:
-         * the object may have been found again by another track. */
-        if (rf && dt_s(time, t->tracks[k].t_fix) > t->cfg.coast_after_s)
+         * track alive along their lines), or whose track is made of bearings only,
+         * goes through association like any bearing: the object may have been found
+         * again, or be followed better, by another track (a Remote ID track of the
+         * same drone takes the link from the track its bearings started). */
+        if (rf && (t->tracks[k].bearing_only ||
+                   dt_s(time, t->tracks[k].t_fix) > t->cfg.coast_after_s))
             continue;
         int32_t c = column_of(t, k, time);
         double d2;

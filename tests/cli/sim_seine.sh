@@ -19,6 +19,11 @@ pass
 pass
 [[ $(jq .alerts_per_intruder_rule_max <<<"$report") == 1 ]] || fail "an intruder has several alerts for one rule: $(jq -c '[.objects[] | select(.role == "intruder") | {id, alerts}]' <<<"$report")"
 pass
+# Every object the sensors saw has its first detection, no later than its first
+# confirmed track.
+bad=$(jq -c '[.objects[] | select(.first_detection == null or (.first_confirmed_track != null and .first_confirmed_track < .first_detection)) | .id]' <<<"$report")
+[[ $bad == "[]" ]] || fail "first detection missing or after confirmation: $bad"
+pass
 # Alerts on tracks that match no object (clutter, bearings) would be false alarms too.
 [[ $(jq .alerts_unattributed <<<"$report") == 0 ]] || fail "alerts on no object: $(jq .alerts_unattributed <<<"$report")"
 pass

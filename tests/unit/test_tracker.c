@@ -278,6 +278,71 @@ static void rf_bearing(scene *s, double t, const char *id, vg_vec3 rf, vg_vec3 p
          t, id, az, sig);
 }
 
+/* Two drones, each heard by one direction finder first: their bearings cross where
+ * there is no drone. Only bearings of the same link triangulate, so no ghost starts;
+ * the second site's bearing of the first link then places that drone. */
+static void test_bearings_of_different_links_make_no_ghost(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    vg_vec3 a = {-600, 0, 5}, b = {600, 0, 5}, d1 = {-200, 900, 60}, d2 = {300, 700, 60};
+    declare(&s, "dfa", "rf", a);
+    declare(&s, "dfb", "rf", b);
+    rf_bearing(&s, 1000.0, "dfa", a, d1, "sig-ONE");
+    rf_bearing(&s, 1000.2, "dfb", b, d2, "sig-TWO");
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 0);
+    rf_bearing(&s, 1000.5, "dfb", b, d1, "sig-ONE");
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 1);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    vg_vec3 q = vg_enu_from_geo(&s.site, t->pos);
+    if (hypot(q.x - d1.x, q.y - d1.y) > 60)
+        fail_msg("triangulated at (%g, %g), drone one at (%g, %g)", q.x, q.y, d1.x, d1.y);
+    assert_string_equal(t->identity.id, "sig-ONE");
+    scene_close(&s);
+}
+
+/* A Remote ID drone flies out of its receivers' range and its radar's and turns; one
+ * direction finder keeps hearing its link, and its bearings keep the track on their
+ * line while its range uncertainty grows; a second radar then finds the drone, and
+ * its plots join the same track: one object, one track, one identity, no restart. */
+static void test_drone_bridged_by_its_link_stays_one_track(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    vg_vec3 df = {0, -1000, 5};
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 100, 2});
+    declare(&s, "df", "rf", df);
+    for (int k = 0; k <= 40; k++) {
+        double t = 1000 + k;
+        /* flies east, then turns north at k = 10 */
+        vg_vec3 d = k < 10 ? (vg_vec3){-200 + 12.0 * k, 300, 60}
+                           : (vg_vec3){-80, 300 + 12.0 * (k - 10), 60};
+        if (k < 8) {
+            remote_id(&s, t + 0.5, d, "SN-BRIDGED", 2.0);
+            plot(&s, t, d, NULL);
+        }
+        if (k >= 18) /* a second radar (same sensor name: a plot is a plot) */
+            plot(&s, t + 0.1, d, NULL);
+        rf_bearing(&s, t + 0.3, "df", df, d, "sig-BRIDGED");
+    }
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 1);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    assert_int_equal(t->identity.source, VG_IDSRC_REMOTEID);
+    assert_string_equal(t->identity.id, "SN-BRIDGED");
+    assert_int_equal(t->updates, 8 + 8 + 23 + 41); /* RID, radar, second radar, bearings */
+    vg_vec3 q = vg_enu_from_geo(&s.site, t->pos);
+    assert_true(hypot(q.x + 80, q.y - 660) < 10);
+    scene_close(&s);
+}
+
 /* A Remote ID drone whose control link a direction finder hears, with a flock of
  * birds and radar clutter on the bearing line: the link stays with the drone's
  * track (which keeps its Remote ID identity), no other track gets the link or
@@ -533,6 +598,8 @@ int main(void)
         cmocka_unit_test(test_spoofed_remote_id_position_is_flagged),
         cmocka_unit_test(test_bearings_from_two_sites_start_a_track),
         cmocka_unit_test(test_rf_link_stays_with_its_drone_not_what_lies_on_its_line),
+        cmocka_unit_test(test_bearings_of_different_links_make_no_ghost),
+        cmocka_unit_test(test_drone_bridged_by_its_link_stays_one_track),
         cmocka_unit_test(test_remote_id_drone_stopping_dead_is_not_a_spoof),
         cmocka_unit_test(test_radar_range_rate_feeds_the_velocity),
         cmocka_unit_test(test_radar_to_remote_id_handover_yields_one_alert),
