@@ -322,6 +322,24 @@ static bool due(double t, double period)
     return fabs(k - round(k)) < 1e-9;
 }
 
+/* A scripted action's time and its place in the scenario. */
+typedef struct action_ref {
+    double t;
+    int i;
+} action_ref;
+
+static int by_time(const void *pa, const void *pb)
+{
+    const action_ref *a = pa, *b = pb;
+    return a->t < b->t ? -1 : a->t > b->t ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+static int by_place(const void *pa, const void *pb)
+{
+    const action_ref *a = pa, *b = pb;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
 int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double truth_period_s,
                const vg_sim_sinks *sinks, vg_sim_stats *stats, vg_error *err)
 {
@@ -362,6 +380,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
         end = from_s + duration_s;
     from_s = round(from_s / STEP_S) * STEP_S;
     vg_event ev;
+    action_ref *actions = NULL; /* the scripted actions by time */
     if (rc)
         goto done;
     /* The site, then every sensor declared (down if the run starts in an outage). */
@@ -389,6 +408,17 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
                 goto done;
         }
     }
+    /* Actions by time, so that each step looks at the ones due (a scenario may script
+     * thousands: unit positions every minute). */
+    actions = malloc(((size_t)sc->nactions + 1) * sizeof *actions);
+    if (!actions) {
+        rc = vg_err(err, VG_ENOMEM, "simulate: out of memory for %d actions", sc->nactions);
+        goto done;
+    }
+    for (int i = 0; i < sc->nactions; i++)
+        actions[i] = (action_ref){sc->actions[i].t, i};
+    qsort(actions, (size_t)sc->nactions, sizeof *actions, by_time);
+    int next_action = 0;
     for (long step = 0;; step++) {
         double t = from_s + (double)step * STEP_S;
         if (t >= end)
@@ -420,14 +450,17 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
                     goto done;
             }
         }
-        for (int i = 0; i < sc->nactions; i++) {
-            const vg_sim_action *a = &sc->actions[i];
-            if ((a->t >= t && a->t < t + STEP_S) || (step == 0 && a->t < t)) {
-                vg_event_init(&ev, VG_EV_COMMAND, r->now);
-                ev.u.command = a->cmd;
-                if ((rc = emit(r, &ev)) != 0)
-                    goto done;
-            }
+        /* The actions due in this step (all those before it, at the first), in
+         * their order in the scenario. */
+        int due_from = next_action;
+        while (next_action < sc->nactions && actions[next_action].t < t + STEP_S)
+            next_action++;
+        qsort(actions + due_from, (size_t)(next_action - due_from), sizeof *actions, by_place);
+        for (int j = due_from; j < next_action; j++) {
+            vg_event_init(&ev, VG_EV_COMMAND, r->now);
+            ev.u.command = sc->actions[actions[j].i].cmd;
+            if ((rc = emit(r, &ev)) != 0)
+                goto done;
         }
         for (int i = 0; i < sc->nsensors; i++) {
             const vg_sim_sensor *s = &sc->sensors[i];
@@ -473,6 +506,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
         }
     }
 done:
+    free(actions);
     sim_rid_free(r);
     if (stats)
         *stats = r->stats;

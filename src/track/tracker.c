@@ -126,16 +126,21 @@ static int32_t id_lookup(const vg_tracker *t, const vg_identity *id)
     return s >= 0 ? t->ids[s] >> 1 : -1;
 }
 
+/* Track tr's key `which` as an identity (the RF link's is built in *tmp). */
+static const vg_identity *key_of(const trk *tr, int which, vg_identity *tmp)
+{
+    if (which != KEY_RF)
+        return &tr->identity;
+    tmp->source = VG_IDSRC_RF;
+    memcpy(tmp->id, tr->rf, sizeof tmp->id);
+    return tmp;
+}
+
 static void id_insert_key(vg_tracker *t, int32_t k, int which)
 {
     trk *tr = &t->tracks[k];
-    vg_identity rf = {.source = VG_IDSRC_RF};
-    const vg_identity *key = &tr->identity;
-    if (which == KEY_RF) {
-        memcpy(rf.id, tr->rf, sizeof rf.id);
-        key = &rf;
-    }
-    int32_t s = id_slot(t, key, true);
+    vg_identity tmp;
+    int32_t s = id_slot(t, key_of(tr, which, &tmp), true);
     if (s < 0 || t->ids[s] >= 0)
         return; /* full, or the identity already has a track: keep the first */
     if (t->ids[s] == ID_EMPTY)
@@ -158,13 +163,8 @@ static void id_remove_key(vg_tracker *t, int32_t k, int which)
     bool *mapped = which == KEY_RF ? &tr->rf_mapped : &tr->id_mapped;
     if (!*mapped)
         return;
-    vg_identity rf = {.source = VG_IDSRC_RF};
-    const vg_identity *key = &tr->identity;
-    if (which == KEY_RF) {
-        memcpy(rf.id, tr->rf, sizeof rf.id);
-        key = &rf;
-    }
-    int32_t s = id_slot(t, key, false);
+    vg_identity tmp;
+    int32_t s = id_slot(t, key_of(tr, which, &tmp), false);
     if (s >= 0 && t->ids[s] == 2 * k + which)
         t->ids[s] = ID_TOMB;
     *mapped = false;
