@@ -65,163 +65,6 @@ static double pos_trace(const vg_kf *kf)
     return kf->P[0] + kf->P[7] + kf->P[14];
 }
 
-/* ---- identity table ------------------------------------------------------------ */
-
-static bool cooperative(vg_identity_source s)
-{
-    return s == VG_IDSRC_REMOTEID || s == VG_IDSRC_FRBEACON || s == VG_IDSRC_ADSB;
-}
-
-static bool rf_identity(const vg_identity *id)
-{
-    return id->source == VG_IDSRC_RF && id->id[0] != '\0';
-}
-
-static uint32_t id_hash(const vg_identity *id)
-{
-    uint32_t h = 2166136261u ^ (uint32_t)id->source;
-    for (const char *p = id->id; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
-}
-
-/* The table's entries are keys, not tracks: 2 × track + 0 for the track's
- * cooperative identity, 2 × track + 1 for its RF link, so that one object heard
- * both ways is found by either. */
-enum { KEY_IDENTITY = 0, KEY_RF = 1 };
-
-static bool key_is(const vg_tracker *t, int32_t v, const vg_identity *id)
-{
-    const trk *k = &t->tracks[v >> 1];
-    if (v & KEY_RF)
-        return id->source == VG_IDSRC_RF && strcmp(k->rf, id->id) == 0;
-    return k->identity.source == id->source && strcmp(k->identity.id, id->id) == 0;
-}
-
-/* The slot holding id, or (when insert) the first free slot on its probe path;
- * -1 if neither. */
-static int32_t id_slot(const vg_tracker *t, const vg_identity *id, bool insert)
-{
-    uint32_t mask = t->id_cap - 1;
-    int32_t free_slot = -1;
-    for (uint32_t s = id_hash(id) & mask, n = 0; n < t->id_cap; s = (s + 1) & mask, n++) {
-        int32_t v = t->ids[s];
-        if (v == ID_EMPTY)
-            return insert ? (free_slot >= 0 ? free_slot : (int32_t)s) : -1;
-        if (v == ID_TOMB) {
-            if (free_slot < 0)
-                free_slot = (int32_t)s;
-            continue;
-        }
-        if (key_is(t, v, id))
-            return (int32_t)s;
-    }
-    return insert ? free_slot : -1;
-}
-
-/* The track holding identity id (cooperative, or an RF link), or -1. */
-static int32_t id_lookup(const vg_tracker *t, const vg_identity *id)
-{
-    int32_t s = id_slot(t, id, false);
-    return s >= 0 ? t->ids[s] >> 1 : -1;
-}
-
-/* Track tr's key `which` as an identity (the RF link's is built in *tmp). */
-static const vg_identity *key_of(const trk *tr, int which, vg_identity *tmp)
-{
-    if (which != KEY_RF)
-        return &tr->identity;
-    tmp->source = VG_IDSRC_RF;
-    memcpy(tmp->id, tr->rf, sizeof tmp->id);
-    return tmp;
-}
-
-static void id_insert_key(vg_tracker *t, int32_t k, int which)
-{
-    trk *tr = &t->tracks[k];
-    vg_identity tmp;
-    int32_t s = id_slot(t, key_of(tr, which, &tmp), true);
-    if (s < 0 || t->ids[s] >= 0)
-        return; /* full, or the identity already has a track: keep the first */
-    if (t->ids[s] == ID_EMPTY)
-        t->id_used++;
-    t->ids[s] = 2 * k + which;
-    if (which == KEY_RF)
-        tr->rf_mapped = true;
-    else
-        tr->id_mapped = true;
-}
-
-static void id_insert(vg_tracker *t, int32_t k)
-{
-    id_insert_key(t, k, KEY_IDENTITY);
-}
-
-static void id_remove_key(vg_tracker *t, int32_t k, int which)
-{
-    trk *tr = &t->tracks[k];
-    bool *mapped = which == KEY_RF ? &tr->rf_mapped : &tr->id_mapped;
-    if (!*mapped)
-        return;
-    vg_identity tmp;
-    int32_t s = id_slot(t, key_of(tr, which, &tmp), false);
-    if (s >= 0 && t->ids[s] == 2 * k + which)
-        t->ids[s] = ID_TOMB;
-    *mapped = false;
-}
-
-static void id_remove(vg_tracker *t, int32_t k)
-{
-    id_remove_key(t, k, KEY_IDENTITY);
-    id_remove_key(t, k, KEY_RF);
-}
-
-/* Bind the RF link sig to track k, moving it from the track that held it (which
- * step 1 of the scan only lets go after that track fell silent). */
-static void rf_link(vg_tracker *t, int32_t k, const vg_identity *sig)
-{
-    trk *tr = &t->tracks[k];
-    if (tr->rf[0])
-        return; /* one link a track: gating keeps other links' bearings away */
-    int32_t old = id_lookup(t, sig);
-    if (old >= 0 && old != k) {
-        trk *o = &t->tracks[old];
-        id_remove_key(t, old, KEY_RF);
-        o->rf[0] = '\0';
-        if (o->identity.source == VG_IDSRC_RF) /* it no longer names that object */
-            memset(&o->identity, 0, sizeof o->identity);
-        vg_trk_refresh_hot(t, old);
-        /* The link only moves once the old track has lost its fixes: what is left of
-         * it is a drifting copy of the object the new track now follows. */
-        t->hot[old].superseded = true;
-    }
-    memcpy(tr->rf, sig->id, sizeof tr->rf);
-    tr->rf[sizeof tr->rf - 1] = '\0';
-    id_insert_key(t, k, KEY_RF);
-}
-
-/* Tombstones make probes long; rebuild the table when they pile up. */
-static void id_rebuild_if_needed(vg_tracker *t)
-{
-    if (t->id_used * 2 < t->id_cap)
-        return;
-    for (uint32_t s = 0; s < t->id_cap; s++)
-        t->ids[s] = ID_EMPTY;
-    t->id_used = 0;
-    for (int32_t n = 0; n < t->nlive; n++) {
-        int32_t k = t->live[n];
-        trk *tr = &t->tracks[k];
-        if (tr->id_mapped) {
-            tr->id_mapped = false;
-            id_insert_key(t, k, KEY_IDENTITY);
-        }
-        if (tr->rf_mapped) {
-            tr->rf_mapped = false;
-            id_insert_key(t, k, KEY_RF);
-        }
-    }
-}
-
 /* ---- output -------------------------------------------------------------------- */
 
 static void emit_track(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
@@ -250,7 +93,7 @@ static void drop_track(vg_tracker *t, int32_t i, vg_time time, const char *reaso
     memcpy(t->out.u.track_drop.reason, reason, len);
     emit(ud, &t->out);
     vg_grid_remove(&t->grid, i);
-    id_remove(t, i);
+    vg_trk_id_remove(t, i);
     k->live = false;
     int32_t last = t->live[--t->nlive];
     t->live[k->live_pos] = last;
@@ -274,14 +117,14 @@ static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_
     memcpy(k->sensor, d->sensor, sizeof k->sensor);
     if (d->identity.source != VG_IDSRC_NONE &&
         (k->identity.source == VG_IDSRC_NONE ||
-         (k->identity.source == VG_IDSRC_RF && cooperative(d->identity.source)))) {
+         (k->identity.source == VG_IDSRC_RF && vg_trk_id_cooperative(d->identity.source)))) {
         k->identity = d->identity;
-        if (cooperative(k->identity.source) && !extra_integrity &&
-            id_lookup(t, &k->identity) < 0)
-            id_insert(t, (int32_t)(k - t->tracks));
+        if (vg_trk_id_cooperative(k->identity.source) && !extra_integrity &&
+            vg_trk_id_lookup(t, &k->identity) < 0)
+            vg_trk_id_insert(t, (int32_t)(k - t->tracks));
     }
-    if (rf_identity(&d->identity))
-        rf_link(t, (int32_t)(k - t->tracks), &d->identity);
+    if (vg_trk_id_is_rf(&d->identity))
+        vg_trk_rf_link(t, (int32_t)(k - t->tracks), &d->identity);
     if (in->has_operator) {
         k->has_operator = true;
         k->operator_has_alt = in->operator_has_alt;
@@ -386,7 +229,7 @@ static bool identity_reachable(const vg_tracker *t, const trk *k, const vg_meas_
 
 static bool identities_conflict(const vg_track_input *d, const trk *k)
 {
-    return cooperative(d->identity.source) && cooperative(k->identity.source) &&
+    return vg_trk_id_cooperative(d->identity.source) && vg_trk_id_cooperative(k->identity.source) &&
            (d->identity.source != k->identity.source ||
             strcmp(d->identity.id, k->identity.id) != 0);
 }
@@ -465,7 +308,7 @@ static void consider(void *ud, int32_t i)
      * an object is where a single radar plot said, and a link bound to clutter would
      * make it a drone. */
     if (t->g_mm->kind == VG_MM_BEARING) {
-        bool link = rf_identity(&t->g_det->identity);
+        bool link = vg_trk_id_is_rf(&t->g_det->identity);
         bool same_link = link && h->rf_linked &&
                          strcmp(t->tracks[i].rf, t->g_det->identity.id) == 0;
         if (h->tentative && !h->cooperative && !same_link)
@@ -639,10 +482,10 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
     for (int r = 0; r < n; r++) {
         t->row[r] = ROW_OPEN;
         const vg_track_input *d = &in[r];
-        bool rf = rf_identity(&d->identity);
-        if (!cooperative(d->identity.source) && !rf)
+        bool rf = vg_trk_id_is_rf(&d->identity);
+        if (!vg_trk_id_cooperative(d->identity.source) && !rf)
             continue;
-        int32_t k = id_lookup(t, &d->identity);
+        int32_t k = vg_trk_id_lookup(t, &d->identity);
         if (k < 0 || t->hot[k].superseded)
             continue;
         /* A link whose track has lost its fixes (bearings alone keep a drifting
@@ -933,5 +776,5 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
         const vg_kf *v = cv ? &k->st.kf : &kf;
         vg_trk_file_in_grid(t, i, e, no, v->x[3], v->x[4]);
     }
-    id_rebuild_if_needed(t);
+    vg_trk_id_rebuild_if_needed(t);
 }

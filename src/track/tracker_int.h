@@ -222,4 +222,26 @@ void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve
 bool vg_trk_grow_tracks(vg_tracker *t);
 bool vg_trk_grow_cols(vg_tracker *t);
 
+/* identity.c */
+static inline bool vg_trk_id_cooperative(vg_identity_source s)
+{
+    return s == VG_IDSRC_REMOTEID || s == VG_IDSRC_FRBEACON || s == VG_IDSRC_ADSB;
+}
+
+static inline bool vg_trk_id_is_rf(const vg_identity *id)
+{
+    return id->source == VG_IDSRC_RF && id->id[0] != '\0';
+}
+
+/* The track holding identity id (cooperative, or an RF link), or -1. */
+int32_t vg_trk_id_lookup(const vg_tracker *t, const vg_identity *id);
+/* File track k under its cooperative identity (the first track keeps it). */
+void vg_trk_id_insert(vg_tracker *t, int32_t k);
+/* Take both of track k's keys out of the table. */
+void vg_trk_id_remove(vg_tracker *t, int32_t k);
+/* Bind the RF link sig to track k, moving it from the track that held it. */
+void vg_trk_rf_link(vg_tracker *t, int32_t k, const vg_identity *sig);
+/* Tombstones make probes long; rebuild the table when they pile up. */
+void vg_trk_id_rebuild_if_needed(vg_tracker *t);
+
 #endif

@@ -54,9 +54,7 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
     h->sv = float_up(sqrt(max_d(c->P[21] + c->P[28], 0.0)));
     h->t_state = k->t_state;
     h->tentative = k->status == VG_TRACK_TENTATIVE;
-    h->cooperative = k->identity.source == VG_IDSRC_REMOTEID ||
-                     k->identity.source == VG_IDSRC_FRBEACON ||
-                     k->identity.source == VG_IDSRC_ADSB;
+    h->cooperative = vg_trk_id_cooperative(k->identity.source);
     h->rf_linked = k->rf[0] != '\0';
 }
 

@@ -1,0 +1,153 @@
+/* track/identity.c — the tracker's identity table: which track carries a
+ * cooperative identity (Remote ID serial, beacon id, ICAO address) or an RF link
+ * signature. Open addressing with tombstones over a table sized for max_tracks, so
+ * binding a detection to its track by identity costs one probe sequence and no
+ * allocation. */
+#include <string.h>
+
+#include "track/tracker_int.h"
+
+static uint32_t id_hash(const vg_identity *id)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)id->source;
+    for (const char *p = id->id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+/* The table's entries are keys, not tracks: 2 × track + 0 for the track's
+ * cooperative identity, 2 × track + 1 for its RF link, so that one object heard
+ * both ways is found by either. */
+enum { KEY_IDENTITY = 0, KEY_RF = 1 };
+
+static bool key_is(const vg_tracker *t, int32_t v, const vg_identity *id)
+{
+    const trk *k = &t->tracks[v >> 1];
+    if (v & KEY_RF)
+        return id->source == VG_IDSRC_RF && strcmp(k->rf, id->id) == 0;
+    return k->identity.source == id->source && strcmp(k->identity.id, id->id) == 0;
+}
+
+/* The slot holding id, or (when insert) the first free slot on its probe path;
+ * -1 if neither. */
+static int32_t id_slot(const vg_tracker *t, const vg_identity *id, bool insert)
+{
+    uint32_t mask = t->id_cap - 1;
+    int32_t free_slot = -1;
+    for (uint32_t s = id_hash(id) & mask, n = 0; n < t->id_cap; s = (s + 1) & mask, n++) {
+        int32_t v = t->ids[s];
+        if (v == ID_EMPTY)
+            return insert ? (free_slot >= 0 ? free_slot : (int32_t)s) : -1;
+        if (v == ID_TOMB) {
+            if (free_slot < 0)
+                free_slot = (int32_t)s;
+            continue;
+        }
+        if (key_is(t, v, id))
+            return (int32_t)s;
+    }
+    return insert ? free_slot : -1;
+}
+
+/* The track holding identity id (cooperative, or an RF link), or -1. */
+int32_t vg_trk_id_lookup(const vg_tracker *t, const vg_identity *id)
+{
+    int32_t s = id_slot(t, id, false);
+    return s >= 0 ? t->ids[s] >> 1 : -1;
+}
+
+/* Track tr's key `which` as an identity (the RF link's is built in *tmp). */
+static const vg_identity *key_of(const trk *tr, int which, vg_identity *tmp)
+{
+    if (which != KEY_RF)
+        return &tr->identity;
+    tmp->source = VG_IDSRC_RF;
+    memcpy(tmp->id, tr->rf, sizeof tmp->id);
+    return tmp;
+}
+
+static void id_insert_key(vg_tracker *t, int32_t k, int which)
+{
+    trk *tr = &t->tracks[k];
+    vg_identity tmp;
+    int32_t s = id_slot(t, key_of(tr, which, &tmp), true);
+    if (s < 0 || t->ids[s] >= 0)
+        return; /* full, or the identity already has a track: keep the first */
+    if (t->ids[s] == ID_EMPTY)
+        t->id_used++;
+    t->ids[s] = 2 * k + which;
+    if (which == KEY_RF)
+        tr->rf_mapped = true;
+    else
+        tr->id_mapped = true;
+}
+
+void vg_trk_id_insert(vg_tracker *t, int32_t k)
+{
+    id_insert_key(t, k, KEY_IDENTITY);
+}
+
+static void id_remove_key(vg_tracker *t, int32_t k, int which)
+{
+    trk *tr = &t->tracks[k];
+    bool *mapped = which == KEY_RF ? &tr->rf_mapped : &tr->id_mapped;
+    if (!*mapped)
+        return;
+    vg_identity tmp;
+    int32_t s = id_slot(t, key_of(tr, which, &tmp), false);
+    if (s >= 0 && t->ids[s] == 2 * k + which)
+        t->ids[s] = ID_TOMB;
+    *mapped = false;
+}
+
+void vg_trk_id_remove(vg_tracker *t, int32_t k)
+{
+    id_remove_key(t, k, KEY_IDENTITY);
+    id_remove_key(t, k, KEY_RF);
+}
+
+/* Bind the RF link sig to track k, moving it from the track that held it (which
+ * step 1 of the scan only lets go after that track fell silent). */
+void vg_trk_rf_link(vg_tracker *t, int32_t k, const vg_identity *sig)
+{
+    trk *tr = &t->tracks[k];
+    if (tr->rf[0])
+        return; /* one link a track: gating keeps other links' bearings away */
+    int32_t old = vg_trk_id_lookup(t, sig);
+    if (old >= 0 && old != k) {
+        trk *o = &t->tracks[old];
+        id_remove_key(t, old, KEY_RF);
+        o->rf[0] = '\0';
+        if (o->identity.source == VG_IDSRC_RF) /* it no longer names that object */
+            memset(&o->identity, 0, sizeof o->identity);
+        vg_trk_refresh_hot(t, old);
+        /* The link only moves once the old track has lost its fixes: what is left of
+         * it is a drifting copy of the object the new track now follows. */
+        t->hot[old].superseded = true;
+    }
+    memcpy(tr->rf, sig->id, sizeof tr->rf);
+    tr->rf[sizeof tr->rf - 1] = '\0';
+    id_insert_key(t, k, KEY_RF);
+}
+
+/* Tombstones make probes long; rebuild the table when they pile up. */
+void vg_trk_id_rebuild_if_needed(vg_tracker *t)
+{
+    if (t->id_used * 2 < t->id_cap)
+        return;
+    for (uint32_t s = 0; s < t->id_cap; s++)
+        t->ids[s] = ID_EMPTY;
+    t->id_used = 0;
+    for (int32_t n = 0; n < t->nlive; n++) {
+        int32_t k = t->live[n];
+        trk *tr = &t->tracks[k];
+        if (tr->id_mapped) {
+            tr->id_mapped = false;
+            id_insert_key(t, k, KEY_IDENTITY);
+        }
+        if (tr->rf_mapped) {
+            tr->rf_mapped = false;
+            id_insert_key(t, k, KEY_RF);
+        }
+    }
+}
