@@ -194,7 +194,7 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
     int32_t c = t->ncols++;
     column *col = &t->cols[c];
     col->track = i;
-    col->bound = col->hit = false;
+    col->hit = false;
     st_copy(t, &col->pred, &k->st);
     /* A detection older than the state (sensors' clocks disagree a little) updates
      * the state as it is rather than predicting backwards. */
@@ -203,7 +203,20 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
         vg_imm_combine(&col->pred.imm, &col->comb);
     h->stamp = t->stamp;
     h->col = c;
+    h->bound = false;
     return c;
+}
+
+/* Column c takes a detection: no other detection of the scan may have its track. */
+static void bind_column(vg_tracker *t, int32_t c)
+{
+    t->hot[t->cols[c].track].bound = true;
+}
+
+/* Whether track i's column in this scan is already bound. */
+static bool track_bound(const vg_tracker *t, const trk_hot *h)
+{
+    return h->stamp == t->stamp && h->bound;
 }
 
 /* Whether a cooperative position could belong to track k's object although it fails
@@ -293,7 +306,7 @@ static void consider(void *ud, int32_t i)
 {
     vg_tracker *t = ud;
     const trk_hot *h = &t->hot[i];
-    if ((h->stamp == t->stamp && t->cols[h->col].bound) || h->superseded)
+    if (track_bound(t, h) || h->superseded)
         return;
     bool later = false;
     if (h->tentative != t->g_tentative) {
@@ -422,7 +435,7 @@ static void gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time tim
         if (t->row[r] != ROW_OPEN)
             continue;
         const trk_hot *h = &t->hot[i];
-        if (h->stamp == t->stamp && t->cols[h->col].bound)
+        if (track_bound(t, h))
             continue;
         if (t->g_row != r || t->g_det != &in[r])
             aim(t, r, &in[r], time);
@@ -498,14 +511,14 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             continue;
         int32_t c = column_of(t, k, time);
         double d2;
-        if (c >= 0 && !t->cols[c].bound &&
+        if (c >= 0 && !t->hot[k].bound &&
             ((vg_kf_innovation(&t->cols[c].comb, &in[r].mm, NULL, NULL, &d2) == 0 &&
               d2 <= t->cfg.gate * t->cfg.gate) ||
              (!rf && identity_reachable(t, &t->tracks[k], &in[r].mm, time)))) {
-            t->cols[c].bound = true;
+            bind_column(t, c);
             t->row[r] = c;
             t->st.identity_bound++;
-        } else if (c >= 0 && !t->cols[c].bound && rf) {
+        } else if (c >= 0 && !t->hot[k].bound && rf) {
             /* An RF link's bearing away from its track: noise or a reflection while
              * the track is located; once the track has lost its fixes the link is
              * free to follow the bearings (association, triangulation). */
@@ -513,7 +526,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
                 t->row[r] = ROW_DROP;
                 t->st.bearings_unused++;
             }
-        } else if (c >= 0 && !t->cols[c].bound) {
+        } else if (c >= 0 && !t->hot[k].bound) {
             /* The identity's track is elsewhere. If it has been silent a while, this
              * is the same object re-acquired (it left coverage and came back): move
              * the track here. If it is being tracked right now, two places claim one
@@ -528,7 +541,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
                     vg_kf_init_position(&kf, pm, t->cfg.init_vel_var);
                     st_init(t, &t->cols[c].pred, &kf);
                     st_combined(t, &t->cols[c].pred, &t->cols[c].comb);
-                    t->cols[c].bound = true;
+                    bind_column(t, c);
                     t->row[r] = c;
                     t->st.identity_bound++;
                     continue;
@@ -606,7 +619,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             int32_t r = t->solve_rows[k];
             if (t->row[r] == ROW_OPEN && t->row_to_col[k] >= 0) {
                 t->row[r] = t->row_to_col[k];
-                t->cols[t->row[r]].bound = true;
+                bind_column(t, t->row[r]);
             }
         }
     }

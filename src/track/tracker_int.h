@@ -60,6 +60,9 @@ typedef struct trk_hot {
     bool rf_linked;             /* an RF link signature is bound to it */
     bool superseded;            /* its object was found again by another track: it
                                  * takes no detection and goes at housekeeping */
+    bool bound;                 /* col is bound to a detection (valid with stamp):
+                                 * kept here, not in the column, because every
+                                 * query asks it of every track it visits */
 } trk_hot;
 
 /* One cache line per entry: a query touches several tracks, each costs a line. */
@@ -68,7 +71,7 @@ _Static_assert(sizeof(trk_hot) == 64, "trk_hot is one cache line");
 /* Per scan, per candidate track: its prediction to the scan's time. */
 typedef struct column {
     int32_t track;
-    bool bound, hit;
+    bool hit;
     state pred;
     vg_kf comb;                 /* the prediction as one filter: IMM only (CV: pred.kf) */
 } column;
