@@ -71,6 +71,7 @@
 #include "vigie/event.h"
 #include "vigie/frbeacon.h"
 #include "vigie/rid.h"
+#include "vigie/ridframe.h"
 #include "vigie/time.h"
 
 #ifdef __cplusplus
@@ -136,6 +137,14 @@ int vg_ridasm_push_pack(vg_ridasm *a, const vg_ridasm_rx *rx, const vg_rid_pack 
  * VG_EINVAL. */
 int vg_ridasm_push_frb(vg_ridasm *a, const vg_ridasm_rx *rx, const vg_frb *f, vg_event *out,
                        vg_error *err);
+
+/* Feed one payload of a captured frame (from vg_ridframe_parse), received at t:
+ * decoded by its kind — a message pack, a single message (Bluetooth 4) or a French
+ * beacon — and pushed as above. Writes up to cap (≥ 1) detections to out[] and
+ * returns how many, or a negative VG_E* for a payload that does not decode (the
+ * message in err). */
+int vg_ridasm_push_payload(vg_ridasm *a, vg_time t, const vg_rid_payload *p, vg_event *out,
+                           size_t cap, vg_error *err);
 
 void vg_ridasm_get_stats(const vg_ridasm *a, vg_ridasm_stats *st);
 

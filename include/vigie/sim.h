@@ -14,6 +14,7 @@
 #include "vigie/error.h"
 #include "vigie/event.h"
 #include "vigie/geo.h"
+#include "vigie/rid.h"
 #include "vigie/time.h"
 
 #define VG_SIM_ROLE_MAX 24
@@ -34,8 +35,12 @@ typedef struct vg_sim_target {
     char fr_id[31];              /* French beacon ID; "" = no beacon */
     bool rf_link;                /* a radio link RF direction finders hear */
     char icao[8];                /* ADS-B address (aircraft); "" = none */
+    vg_rid_transport rid_transport; /* how Remote ID is broadcast (default Wi-Fi beacon) */
+    uint8_t eu_class;            /* EU class in the System message: n = C(n − 1); 0 = not
+                                  * given (C1 is sent) */
     bool has_pilot;
-    vg_geo pilot;
+    vg_sim_waypoint *pilot;      /* where the pilot is: one point, or a timed path */
+    int npilot;
     vg_sim_waypoint *wp;         /* drones, aircraft: the path (linear between points) */
     int nwp;
     /* birds: a flock circling around a drifting centre */
@@ -140,8 +145,10 @@ typedef struct vg_sim_sinks {
      * bearing, a Remote ID broadcast received, an ADS-B report). */
     int (*truth)(void *user, vg_time t, const char *id, const char *role, const char *kind,
                  const vg_geo *pos, bool detected);
-    /* A Remote ID / French beacon frame as captured (Wi-Fi beacon, radiotap). */
-    int (*frame)(void *user, vg_time t, const uint8_t *data, size_t len);
+    /* A Remote ID / French beacon frame as captured: Wi-Fi with radiotap
+     * (VG_LINKTYPE_IEEE802_11_RADIOTAP) or Bluetooth LE with its pseudo-header
+     * (VG_LINKTYPE_BLUETOOTH_LE_LL_PHDR). */
+    int (*frame)(void *user, vg_time t, int linktype, const uint8_t *data, size_t len);
 } vg_sim_sinks;
 
 typedef struct vg_sim_stats {

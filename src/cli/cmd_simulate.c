@@ -5,8 +5,10 @@
  *
  * DIR/input.jsonl (events for `vigie replay` / `vigie serve --replay`),
  * DIR/truth.jsonl (ground truth, one line per object per second) and
- * DIR/remoteid.pcap (every Remote ID and French beacon frame the receivers caught,
- * radiotap Wi-Fi). The same scenario and seed give byte-identical files. */
+ * DIR/remoteid.pcap (every Wi-Fi Remote ID and French beacon frame the receivers
+ * caught, radiotap), DIR/remoteid-ble.pcap (the Bluetooth ones, LE link layer with
+ * its pseudo-header; a pcap holds one link type). The same scenario and seed give
+ * byte-identical files. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -24,7 +26,7 @@
 
 typedef struct outputs {
     FILE *input, *truth;
-    vg_pcap_writer *pcap;
+    vg_pcap_writer *pcap, *pcap_ble;
     char line[VG_LINE_MAX + 1];
     vg_error err;
 } outputs;
@@ -65,10 +67,11 @@ static int write_truth(void *user, vg_time t, const char *id, const char *role, 
     return fwrite(o->line, 1, sb.len, o->truth) == sb.len ? 0 : 1;
 }
 
-static int write_frame(void *user, vg_time t, const uint8_t *data, size_t len)
+static int write_frame(void *user, vg_time t, int linktype, const uint8_t *data, size_t len)
 {
     outputs *o = user;
-    return vg_pcap_writer_write(o->pcap, t, data, len, &o->err) < 0 ? 1 : 0;
+    vg_pcap_writer *w = linktype == VG_LINKTYPE_IEEE802_11_RADIOTAP ? o->pcap : o->pcap_ble;
+    return vg_pcap_writer_write(w, t, data, len, &o->err) < 0 ? 1 : 0;
 }
 
 static void usage(FILE *out)
@@ -77,8 +80,9 @@ static void usage(FILE *out)
             "usage: vigie simulate SCENARIO.json -o DIR [--seed N] [--from S] [--duration S]\n"
             "       vigie simulate --swarm N -o DIR [--seed N] [--duration S]\n"
             "\n"
-            "Writes DIR/input.jsonl, DIR/truth.jsonl and DIR/remoteid.pcap from a scenario\n"
-            "(docs/simulator.md). The same scenario and seed give the same bytes.\n"
+            "Writes DIR/input.jsonl, DIR/truth.jsonl, DIR/remoteid.pcap (Wi-Fi) and\n"
+            "DIR/remoteid-ble.pcap (Bluetooth) from a scenario (docs/simulator.md).\n"
+            "The same scenario and seed give the same bytes.\n"
             "\n"
             "  -o, --output DIR   where to write (created if missing)\n"
             "      --seed N       override the scenario's seed\n"
@@ -239,9 +243,12 @@ int vg_cmd_simulate(int argc, char **argv)
     o->input = fopen(path, "wb");
     snprintf(path, sizeof path, "%s/truth.jsonl", dir);
     o->truth = fopen(path, "wb");
+    char ble[4096];
     snprintf(path, sizeof path, "%s/remoteid.pcap", dir);
+    snprintf(ble, sizeof ble, "%s/remoteid-ble.pcap", dir);
     if (!o->input || !o->truth ||
-        vg_pcap_writer_open(path, VG_LINKTYPE_IEEE802_11_RADIOTAP, &o->pcap, &err) < 0) {
+        vg_pcap_writer_open(path, VG_LINKTYPE_IEEE802_11_RADIOTAP, &o->pcap, &err) < 0 ||
+        vg_pcap_writer_open(ble, VG_LINKTYPE_BLUETOOTH_LE_LL_PHDR, &o->pcap_ble, &err) < 0) {
         fprintf(stderr, "vigie simulate: cannot write in %s: %s\n", dir,
                 err.msg[0] ? err.msg : strerror(errno));
         goto done;
@@ -266,6 +273,8 @@ done:
         if (o->truth && fclose(o->truth) != 0)
             status = VG_EXIT_FAIL;
         if (o->pcap && vg_pcap_writer_close(o->pcap, &err) < 0)
+            status = VG_EXIT_FAIL;
+        if (o->pcap_ble && vg_pcap_writer_close(o->pcap_ble, &err) < 0)
             status = VG_EXIT_FAIL;
         free(o);
     }

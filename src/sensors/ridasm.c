@@ -586,3 +586,30 @@ int vg_ridasm_push_frb(vg_ridasm *a, const vg_ridasm_rx *rx, const vg_frb *f, vg
     a->stats.detections++;
     return 1;
 }
+
+int vg_ridasm_push_payload(vg_ridasm *a, vg_time t, const vg_rid_payload *p, vg_event *out,
+                           size_t cap, vg_error *err)
+{
+    if (cap < 1)
+        return vg_err(err, VG_EINVAL, "ridasm: no room for a detection");
+    vg_ridasm_rx rx = {.time = t, .transport = p->transport, .has_counter = p->has_counter,
+                       .counter = p->counter};
+    memcpy(rx.addr, p->addr, sizeof rx.addr);
+    int rc;
+    if (p->kind == VG_RIDP_FR_TLV) {
+        vg_frb f;
+        if ((rc = vg_frb_decode(p->data, p->len, &f, err)) < 0)
+            return rc;
+        return vg_ridasm_push_frb(a, &rx, &f, out, err);
+    }
+    if (p->kind == VG_RIDP_ASTM_PACK) {
+        vg_rid_pack pack;
+        if ((rc = vg_rid_decode_pack(p->data, p->len, &pack, NULL, err)) < 0)
+            return rc;
+        return vg_ridasm_push_pack(a, &rx, &pack, out, cap, err);
+    }
+    vg_rid_message m;
+    if ((rc = vg_rid_decode_message(p->data, p->len, &m, err)) < 0)
+        return rc;
+    return vg_ridasm_push(a, &rx, &m, out, err);
+}

@@ -55,27 +55,8 @@ static void decode_packet(vg_pcap_input *pi, const vg_pcap_packet *pkt)
                           &count, &err) < 0)
         bad_frame(pi); /* VG_EFULL still hands out the first payloads */
     for (int i = 0; i < count; i++) {
-        const vg_rid_payload *p = &payloads[i];
-        vg_ridasm_rx rx = {.time = pkt->time, .transport = p->transport,
-                           .has_counter = p->has_counter, .counter = p->counter};
-        memcpy(rx.addr, p->addr, sizeof rx.addr);
-        int n;
-        if (p->kind == VG_RIDP_FR_TLV) {
-            vg_frb f;
-            n = vg_frb_decode(p->data, p->len, &f, &err) < 0
-                    ? -1
-                    : vg_ridasm_push_frb(pi->assembler, &rx, &f, evs, &err);
-        } else if (p->kind == VG_RIDP_ASTM_PACK) {
-            vg_rid_pack pack;
-            n = vg_rid_decode_pack(p->data, p->len, &pack, NULL, &err) < 0
-                    ? -1
-                    : vg_ridasm_push_pack(pi->assembler, &rx, &pack, evs, VG_RID_PACK_MAX, &err);
-        } else {
-            vg_rid_message m;
-            n = vg_rid_decode_message(p->data, p->len, &m, &err) < 0
-                    ? -1
-                    : vg_ridasm_push(pi->assembler, &rx, &m, evs, &err);
-        }
+        int n = vg_ridasm_push_payload(pi->assembler, pkt->time, &payloads[i], evs,
+                                       VG_RID_PACK_MAX, &err);
         if (n < 0)
             bad_frame(pi);
         else

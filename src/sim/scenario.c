@@ -191,40 +191,101 @@ static int sensor(ctx *c, json_t *o, vg_sim_sensor *s)
     return windows(c, o, &s->down, &s->ndown);
 }
 
-static int waypoints(ctx *c, json_t *o, vg_sim_target *t)
+/* A timed path under `key` of o: at least min_points points {t, lat, lon, alt}
+ * (alt required when need_alt), times increasing. */
+static int path(ctx *c, json_t *o, const char *key, size_t min_points, bool need_alt,
+                vg_sim_waypoint **out, int *n)
 {
     int rc;
-    json_t *a = array(c, o, "waypoints", 10000, &rc);
+    json_t *a = array(c, o, key, 10000, &rc);
     if (rc)
         return rc;
-    if (!a || json_array_size(a) < 2)
-        return fail(c, VG_EMISSING, "waypoints", "at least two waypoints");
-    t->wp = calloc(json_array_size(a), sizeof *t->wp);
-    if (!t->wp)
+    if (!a || json_array_size(a) < min_points)
+        return fail(c, VG_EMISSING, key,
+                    min_points > 1 ? "at least two waypoints" : "at least one waypoint");
+    *out = calloc(json_array_size(a), sizeof **out);
+    if (!*out)
         return vg_err(c->err, VG_ENOMEM, "out of memory");
     size_t i;
     json_t *w;
     json_array_foreach(a, i, w) {
         static const char *const keys[] = {"t", "lat", "lon", "alt", NULL};
-        size_t at = enter(c, "waypoints", (long)i);
-        vg_sim_waypoint *p = &t->wp[i];
+        size_t at = enter(c, key, (long)i);
+        vg_sim_waypoint *p = &(*out)[i];
         if (!json_is_object(w))
             rc = fail(c, VG_ETYPE, "", "expected an object");
         else if ((rc = keys_only(c, w, keys)) == 0 && (rc = num(c, w, "t", true, 0, 1e7, &p->t)) == 0 &&
-                 (rc = position(c, w, &p->pos, true)) == 0 && i > 0 && p->t <= t->wp[i - 1].t)
+                 (rc = position(c, w, &p->pos, need_alt)) == 0 && i > 0 && p->t <= (*out)[i - 1].t)
             rc = fail(c, VG_EORDER, "t", "waypoint times must increase");
         leave(c, at);
         if (rc)
             return rc;
-        t->nwp++;
+        (*n)++;
     }
     return 0;
+}
+
+/* The pilot: where they stand ({lat, lon, alt?}), or where they walk or drive
+ * ([{t, lat, lon, alt?}, ...]: linear between points, still before the first and
+ * after the last). */
+static int pilot(ctx *c, json_t *o, vg_sim_target *t)
+{
+    json_t *p = json_object_get(o, "pilot");
+    if (!p)
+        return 0;
+    t->has_pilot = true;
+    if (json_is_array(p))
+        return path(c, o, "pilot", 1, false, &t->pilot, &t->npilot);
+    static const char *const pkeys[] = {"lat", "lon", "alt", NULL};
+    size_t at = enter(c, "pilot", -1);
+    int rc;
+    if (!json_is_object(p))
+        rc = fail(c, VG_ETYPE, "", "expected an object or an array of waypoints");
+    else if ((t->pilot = calloc(1, sizeof *t->pilot)) == NULL)
+        rc = vg_err(c->err, VG_ENOMEM, "out of memory");
+    else if ((rc = keys_only(c, p, pkeys)) == 0 && (rc = position(c, p, &t->pilot->pos, false)) == 0)
+        t->npilot = 1;
+    leave(c, at);
+    return rc;
+}
+
+/* EU class C0..C6: the System message's class, and a radar cross-section by size
+ * when the scenario gives none (rough figures for multirotors of each mass class:
+ * C0 < 250 g, C1 < 900 g, C2 < 4 kg, C3 < 25 kg). */
+static int eu_class(ctx *c, json_t *o, vg_sim_target *t)
+{
+    static const double rcs[] = {0.005, 0.01, 0.03, 0.1};
+    char cls[4] = "";
+    int rc = str(c, o, "class", false, cls, sizeof cls);
+    if (rc || !cls[0])
+        return rc;
+    if (cls[0] != 'C' || cls[1] < '0' || cls[1] > '6' || cls[2])
+        return fail(c, VG_EINVAL, "class", "expected an EU class, C0 to C6");
+    t->eu_class = (uint8_t)(cls[1] - '0' + 1);
+    if (!json_object_get(o, "rcs") && t->eu_class <= 4)
+        t->rcs_m2 = rcs[t->eu_class - 1];
+    return 0;
+}
+
+/* How the drone broadcasts its Remote ID (vg_rid_transport_name's words). */
+static int rid_transport(ctx *c, json_t *o, vg_sim_target *t)
+{
+    char name[16] = "";
+    int rc = str(c, o, "rid_transport", false, name, sizeof name);
+    if (rc || !name[0])
+        return rc;
+    for (int k = 0; k < VG_RID_TR_COUNT; k++)
+        if (k != VG_RID_TR_FR_BEACON && strcmp(name, vg_rid_transport_name((vg_rid_transport)k)) == 0) {
+            t->rid_transport = (vg_rid_transport)k;
+            return 0;
+        }
+    return fail(c, VG_EINVAL, "rid_transport", "expected wifi-beacon, wifi-nan, ble4 or ble5");
 }
 
 static int target(ctx *c, json_t *o, vg_sim_target *t)
 {
     static const char *const keys[] = {"id", "type", "role", "rcs", "remote_id", "fr_id", "rf",
-                                       "icao", "pilot", "waypoints", "count", "center",
+                                       "icao", "pilot", "class", "rid_transport", "waypoints", "count", "center",
                                        "radius_m", "speed_mps", "drift_e", "drift_n", "from",
                                        "to", NULL};
     if (!json_is_object(o))
@@ -250,21 +311,10 @@ static int target(ctx *c, json_t *o, vg_sim_target *t)
         (rc = boolean(c, o, "rf", &t->rf_link)) ||
         (rc = str(c, o, "icao", false, t->icao, sizeof t->icao)))
         return rc;
-    json_t *pilot = json_object_get(o, "pilot");
-    if (pilot) {
-        static const char *const pkeys[] = {"lat", "lon", "alt", NULL};
-        size_t at = enter(c, "pilot", -1);
-        if (!json_is_object(pilot))
-            rc = fail(c, VG_ETYPE, "", "expected an object");
-        else if ((rc = keys_only(c, pilot, pkeys)) == 0)
-            rc = position(c, pilot, &t->pilot, false);
-        leave(c, at);
-        if (rc)
-            return rc;
-        t->has_pilot = true;
-    }
+    if ((rc = pilot(c, o, t)) || (rc = eu_class(c, o, t)) || (rc = rid_transport(c, o, t)))
+        return rc;
     if (t->type != VG_SIM_BIRDS)
-        return waypoints(c, o, t);
+        return path(c, o, "waypoints", 2, true, &t->wp, &t->nwp);
     json_t *center = json_object_get(o, "center");
     if (!center || !json_is_object(center))
         return fail(c, VG_EMISSING, "center", "a flock needs a centre {lat, lon, alt}");
@@ -498,8 +548,10 @@ void vg_scenario_free(vg_scenario *sc)
         return;
     for (int i = 0; i < sc->nsensors; i++)
         free(sc->sensors[i].down);
-    for (int i = 0; i < sc->ntargets; i++)
+    for (int i = 0; i < sc->ntargets; i++) {
         free(sc->targets[i].wp);
+        free(sc->targets[i].pilot);
+    }
     free(sc->sensors);
     free(sc->targets);
     free(sc->postures);

@@ -125,6 +125,25 @@ bool sim_target_at(const vg_scenario *sc, const vg_enu_frame *fr, int target, in
     return true;
 }
 
+/* Where target's pilot is at t: still before the first point and after the last,
+ * linear in the site frame between. */
+vg_geo sim_pilot_at(const vg_sim_target *tg, const vg_enu_frame *f, double t)
+{
+    const vg_sim_waypoint *w = tg->pilot;
+    int n = tg->npilot;
+    if (n == 1 || t <= w[0].t)
+        return w[0].pos;
+    if (t >= w[n - 1].t)
+        return w[n - 1].pos;
+    int i = 0;
+    while (t > w[i + 1].t)
+        i++;
+    vg_vec3 ea = vg_enu_from_geo(f, w[i].pos), eb = vg_enu_from_geo(f, w[i + 1].pos);
+    double u = (t - w[i].t) / (w[i + 1].t - w[i].t);
+    return vg_enu_to_geo(f, (vg_vec3){ea.x + u * (eb.x - ea.x), ea.y + u * (eb.y - ea.y),
+                                      ea.z + u * (eb.z - ea.z)});
+}
+
 /* ---- sensor models ----------------------------------------------------------------------- */
 
 /* The radar equation's fourth power: the signal falls as rcs / r^4. pd is the

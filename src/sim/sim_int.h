@@ -5,6 +5,14 @@
 #include "vigie/ridasm.h"
 #include "vigie/sim.h"
 
+/* The frames a receiver captures of one broadcast (Bluetooth 4: one a message). */
+typedef struct sim_broadcast {
+    uint8_t frame[VG_RID_PACK_MAX][VG_RIDFRAME_MAX_FRAME];
+    size_t len[VG_RID_PACK_MAX];
+    int n;
+    int linktype;                 /* VG_LINKTYPE_*: Wi-Fi radiotap or Bluetooth LE */
+} sim_broadcast;
+
 typedef struct sim_run {
     const vg_scenario *sc;
     const vg_sim_sinks *sinks;
@@ -16,7 +24,8 @@ typedef struct sim_run {
     vg_sim_stats stats;
     vg_error *err;                /* the run's */
     vg_ridasm **assemblers;       /* one per Remote ID receiver (by sensor index) */
-    uint8_t *counters;            /* per target: the Wi-Fi pack counter */
+    uint8_t *counters;            /* per target: its Remote ID counters (sim_rid.c) */
+    sim_broadcast broadcast;      /* the frames being sent */
     int *first_object;            /* per target: its first object's index (birds: one
                                    * object per bird), then the total */
     bool *detected;               /* per object: detected since the last truth sample */
@@ -30,6 +39,8 @@ static inline void sim_detected(sim_run *r, int i, int k)
 
 bool sim_target_at(const vg_scenario *sc, const vg_enu_frame *f, int target, int index,
                    double t, vg_geo *pos, vg_vec3 *vel);
+/* Where a drone's pilot is at t (tg->has_pilot). */
+vg_geo sim_pilot_at(const vg_sim_target *tg, const vg_enu_frame *f, double t);
 
 /* Remote ID receivers (sim_rid.c): broadcasts received become real frames, which are
  * parsed back and assembled into detections exactly as `vigie decode` would. */

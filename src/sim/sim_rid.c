@@ -1,7 +1,9 @@
 /* sim/sim_rid.c — Remote ID and French beacon broadcasts as a receiver captures
- * them. A drone in range whose broadcast is not lost sends one Wi-Fi beacon: an ASTM
- * message pack (Basic ID, Location, System with the pilot's position) or a French
- * beacon. The frame goes to the capture, and is parsed back, decoded and assembled
+ * them. A drone in range whose broadcast is not lost sends its messages (Basic ID,
+ * Location, System with the pilot's position and its EU class) over its transport:
+ * one message pack in a Wi-Fi beacon, a Wi-Fi NAN action frame or a Bluetooth 5
+ * extended advertisement, one Bluetooth 4 advertisement per message, or a French
+ * beacon. The frames go to the capture, and are parsed back, decoded and assembled
  * into the receiver's detections by the same code `vigie decode --detections` and
  * `vigie serve` use — so the simulator exercises the decoders end to end. */
 #include <math.h>
@@ -14,10 +16,15 @@
 #include "vigie/rid.h"
 #include "vigie/ridframe.h"
 
+/* Per drone: a counter per ASTM message type (Bluetooth 4 counts each type apart)
+ * and one for packs, the last. */
+#define COUNTERS_PER_DRONE 8
+#define PACK_COUNTER (COUNTERS_PER_DRONE - 1)
+
 int sim_rid_init(sim_run *r, vg_error *err)
 {
     r->assemblers = calloc((size_t)r->sc->nsensors + 1, sizeof *r->assemblers);
-    r->counters = calloc((size_t)r->sc->ntargets + 1, 1);
+    r->counters = calloc(((size_t)r->sc->ntargets + 1) * COUNTERS_PER_DRONE, 1);
     if (!r->assemblers || !r->counters)
         return vg_err(err, VG_ENOMEM, "out of memory");
     for (int i = 0; i < r->sc->nsensors; i++) {
@@ -52,8 +59,13 @@ static void drone_addr(int target, uint8_t addr[6])
     addr[5] = (uint8_t)target;
 }
 
-static int astm_frame(sim_run *r, int ti, const vg_geo *p, const vg_vec3 *v, uint8_t *frame,
-                      size_t *flen, vg_error *err)
+static uint8_t *counter(sim_run *r, int ti, int slot)
+{
+    return &r->counters[(size_t)ti * COUNTERS_PER_DRONE + (size_t)slot];
+}
+
+static int astm_frames(sim_run *r, int ti, const vg_geo *p, const vg_vec3 *v, sim_broadcast *b,
+                       vg_error *err)
 {
     const vg_sim_target *tg = &r->sc->targets[ti];
     vg_rid_pack pack = {.version = 2, .count = 0};
@@ -74,27 +86,66 @@ static int astm_frame(sim_run *r, int ti, const vg_geo *p, const vg_vec3 *v, uin
         .has_geodetic_alt = true, .geodetic_alt_m = p->alt, .h_accuracy = 10, .v_accuracy = 4,
         .speed_accuracy = 3, .time_accuracy = 2, .has_time = true, .time_ds = (uint16_t)ds};
     if (tg->has_pilot) {
+        vg_geo pilot = sim_pilot_at(tg, &r->frame, r->t);
+        /* EU classes C0–C4 fly in the open category, C5 and C6 in the specific one. */
+        uint8_t cls = tg->eu_class ? tg->eu_class : 2;
         m = &pack.msgs[pack.count++];
         m->type = VG_RID_SYSTEM;
         m->u.system = (vg_rid_system){
             .version = 2, .operator_location_type = VG_RID_OPLOC_LIVE_GNSS,
             .classification_type = VG_RID_CLASSIF_EU, .has_operator_position = true,
-            .operator_lat = tg->pilot.lat, .operator_lon = tg->pilot.lon, .area_count = 1,
-            .category_eu = 1, .class_eu = 2};
+            .operator_lat = pilot.lat, .operator_lon = pilot.lon, .area_count = 1,
+            .category_eu = cls <= 5 ? 1 : 2, .class_eu = cls};
+    }
+    uint8_t addr[6];
+    drone_addr(ti, addr);
+    b->n = 0;
+    b->linktype = VG_LINKTYPE_IEEE802_11_RADIOTAP;
+    if (tg->rid_transport == VG_RID_TR_BLE4) {
+        /* Legacy advertising carries one message; each type has its own counter. The
+         * Location goes last, so that the detection it makes carries this second's
+         * pilot position rather than the last broadcast's. */
+        b->linktype = VG_LINKTYPE_BLUETOOTH_LE_LL_PHDR;
+        for (int pass = 0; pass < 2; pass++)
+            for (int k = 0; k < pack.count; k++) {
+                const vg_rid_message *msg = &pack.msgs[k];
+                if ((msg->type == VG_RID_LOCATION) != (pass == 1))
+                    continue;
+                uint8_t bytes[VG_RID_MSG_LEN];
+                int rc = vg_rid_encode_message(msg, bytes, err);
+                if (rc < 0)
+                    return rc;
+                if ((rc = vg_ridframe_build_ble4(b->frame[b->n], VG_RIDFRAME_MAX_FRAME, addr,
+                                                 (*counter(r, ti, (int)msg->type))++, bytes,
+                                                 sizeof bytes, NULL, &b->len[b->n], err)) < 0)
+                    return rc;
+                b->n++;
+            }
+        return 0;
     }
     uint8_t packed[VG_RIDFRAME_MAX_WIFI_BEACON];
     size_t plen;
     int rc = vg_rid_encode_pack(&pack, packed, sizeof packed, &plen, err);
     if (rc)
         return rc;
-    uint8_t addr[6];
-    drone_addr(ti, addr);
-    return vg_ridframe_build_wifi_beacon(frame, VG_RIDFRAME_MAX_FRAME, addr, r->counters[ti]++,
-                                         packed, plen, NULL, flen, err);
+    uint8_t seq = (*counter(r, ti, PACK_COUNTER))++;
+    b->n = 1;
+    switch (tg->rid_transport) {
+    case VG_RID_TR_WIFI_NAN:
+        return vg_ridframe_build_wifi_nan(b->frame[0], VG_RIDFRAME_MAX_FRAME, addr, seq, packed,
+                                          plen, NULL, &b->len[0], err);
+    case VG_RID_TR_BLE5:
+        b->linktype = VG_LINKTYPE_BLUETOOTH_LE_LL_PHDR;
+        return vg_ridframe_build_ble5(b->frame[0], VG_RIDFRAME_MAX_FRAME, addr, seq, packed, plen,
+                                      NULL, &b->len[0], err);
+    default:
+        return vg_ridframe_build_wifi_beacon(b->frame[0], VG_RIDFRAME_MAX_FRAME, addr, seq,
+                                             packed, plen, NULL, &b->len[0], err);
+    }
 }
 
-static int fr_frame(sim_run *r, int ti, const vg_geo *p, const vg_vec3 *v, uint8_t *frame,
-                    size_t *flen, vg_error *err)
+static int fr_frame(sim_run *r, int ti, const vg_geo *p, const vg_vec3 *v, sim_broadcast *b,
+                    vg_error *err)
 {
     const vg_sim_target *tg = &r->sc->targets[ti];
     vg_frb f = {.present = VG_FRB_MANDATORY | VG_FRB_HAS(VG_FRB_T_FR_ID), .version = 1};
@@ -106,7 +157,8 @@ static int fr_frame(sim_run *r, int ti, const vg_geo *p, const vg_vec3 *v, uint8
     f.lon = p->lon;
     double msl = p->alt - r->sc->geoid_undulation;
     f.alt_msl_m = (int16_t)lround(fmax(-1000, fmin(10000, msl)));
-    vg_geo takeoff = tg->has_pilot ? tg->pilot : tg->wp[0].pos;
+    /* The take-off point: where the pilot stood at the start, else the first waypoint. */
+    vg_geo takeoff = tg->has_pilot ? tg->pilot[0].pos : tg->wp[0].pos;
     f.height_m = (int16_t)lround(fmax(-1000, fmin(10000, p->alt - tg->wp[0].pos.alt)));
     f.takeoff_lat = takeoff.lat;
     f.takeoff_lon = takeoff.lon;
@@ -119,35 +171,24 @@ static int fr_frame(sim_run *r, int ti, const vg_geo *p, const vg_vec3 *v, uint8
         return rc;
     uint8_t addr[6];
     drone_addr(ti, addr);
-    return vg_ridframe_build_fr_beacon(frame, VG_RIDFRAME_MAX_FRAME, addr, tlv, tlen, NULL, flen,
-                                       err);
+    b->n = 1;
+    b->linktype = VG_LINKTYPE_IEEE802_11_RADIOTAP;
+    return vg_ridframe_build_fr_beacon(b->frame[0], VG_RIDFRAME_MAX_FRAME, addr, tlv, tlen, NULL,
+                                       &b->len[0], err);
 }
 
 /* Parse the captured frame back into the receiver's detections. */
-static int receive(sim_run *r, int si, const uint8_t *frame, size_t flen, vg_error *err)
+static int receive(sim_run *r, int si, int linktype, const uint8_t *frame, size_t flen,
+                   vg_error *err)
 {
     vg_rid_payload pl[VG_RIDFRAME_MAX_PAYLOADS];
     vg_event evs[VG_RID_PACK_MAX];
     int count, rc;
-    if ((rc = vg_ridframe_parse(VG_LINKTYPE_IEEE802_11_RADIOTAP, frame, flen, pl,
-                                VG_RIDFRAME_MAX_PAYLOADS, &count, err)) < 0)
+    if ((rc = vg_ridframe_parse(linktype, frame, flen, pl, VG_RIDFRAME_MAX_PAYLOADS, &count,
+                                err)) < 0)
         return vg_err_prefix(err, "simulate: own frame: ");
     for (int i = 0; i < count; i++) {
-        vg_ridasm_rx rx = {.time = r->now, .transport = pl[i].transport,
-                           .has_counter = pl[i].has_counter, .counter = pl[i].counter};
-        memcpy(rx.addr, pl[i].addr, sizeof rx.addr);
-        int n;
-        if (pl[i].kind == VG_RIDP_FR_TLV) {
-            vg_frb f;
-            if ((rc = vg_frb_decode(pl[i].data, pl[i].len, &f, err)) < 0)
-                return rc;
-            n = vg_ridasm_push_frb(r->assemblers[si], &rx, &f, evs, err);
-        } else {
-            vg_rid_pack pack;
-            if ((rc = vg_rid_decode_pack(pl[i].data, pl[i].len, &pack, NULL, err)) < 0)
-                return rc;
-            n = vg_ridasm_push_pack(r->assemblers[si], &rx, &pack, evs, VG_RID_PACK_MAX, err);
-        }
+        int n = vg_ridasm_push_payload(r->assemblers[si], r->now, &pl[i], evs, VG_RID_PACK_MAX, err);
         if (n < 0)
             return n;
         for (int k = 0; k < n; k++) {
@@ -177,20 +218,22 @@ int sim_rid_scan(sim_run *r, int si, const vg_sim_sensor *s)
             continue;
         if (vg_sim_rng_uniform(&r->rng) < s->loss)
             continue;
-        uint8_t frame[VG_RIDFRAME_MAX_FRAME];
-        size_t flen;
         /* Remote ID and the French beacon alternate on a drone that sends both. */
         bool fr = tg->fr_id[0] && (!tg->remote_id[0] || ((long)(r->t / s->period_s) & 1));
-        int rc = fr ? fr_frame(r, i, &p, &v, frame, &flen, err)
-                    : astm_frame(r, i, &p, &v, frame, &flen, err);
+        int rc = fr ? fr_frame(r, i, &p, &v, &r->broadcast, err)
+                    : astm_frames(r, i, &p, &v, &r->broadcast, err);
         if (rc < 0)
             return vg_err_prefix(err, "simulate: target %s: ", tg->id);
-        r->stats.frames++;
         sim_detected(r, i, 0);
-        if (r->sinks->frame && (rc = r->sinks->frame(r->sinks->user, r->now, frame, flen)) != 0)
-            return rc;
-        if ((rc = receive(r, si, frame, flen, err)) != 0)
-            return rc;
+        const sim_broadcast *b = &r->broadcast;
+        for (int k = 0; k < b->n; k++) {
+            r->stats.frames++;
+            if (r->sinks->frame && (rc = r->sinks->frame(r->sinks->user, r->now, b->linktype,
+                                                         b->frame[k], b->len[k])) != 0)
+                return rc;
+            if ((rc = receive(r, si, b->linktype, b->frame[k], b->len[k], err)) != 0)
+                return rc;
+        }
     }
     return 0;
 }

@@ -62,12 +62,29 @@ cat > "$tmp/inline.json" <<'EOF'
  "zones":{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"identifier":"NFZ","restriction":"PROHIBITED"},"geometry":{"type":"Polygon","coordinates":[[[2.345,48.850],[2.355,48.850],[2.355,48.856],[2.345,48.856],[2.345,48.850]]]}}]},
  "whitelist":[{"uas_id":"FRWHITE0000000000001","purpose":"press"}],
  "sensors":[{"id":"rid","kind":"remoteid","lat":48.853,"lon":2.3499,"alt":85,"range_m":3000}],
- "targets":[{"id":"intruder","type":"drone","role":"intruder","remote_id":"FRBLACK0000000000001","waypoints":[{"t":0,"lat":48.852,"lon":2.349,"alt":150},{"t":30,"lat":48.854,"lon":2.351,"alt":150}]},
-            {"id":"press","type":"drone","role":"whitelisted","remote_id":"FRWHITE0000000000001","waypoints":[{"t":0,"lat":48.8525,"lon":2.3495,"alt":150},{"t":30,"lat":48.8535,"lon":2.3505,"alt":150}]}]}
+ "targets":[{"id":"intruder","type":"drone","role":"intruder","remote_id":"FRBLACK0000000000001","rid_transport":"ble4","class":"C2","pilot":[{"t":0,"lat":48.851,"lon":2.348},{"t":30,"lat":48.8515,"lon":2.348}],"waypoints":[{"t":0,"lat":48.852,"lon":2.349,"alt":150},{"t":30,"lat":48.854,"lon":2.351,"alt":150}]},
+            {"id":"press","type":"drone","role":"whitelisted","remote_id":"FRWHITE0000000000001","rid_transport":"ble5","waypoints":[{"t":0,"lat":48.8525,"lon":2.3495,"alt":150},{"t":30,"lat":48.8535,"lon":2.3505,"alt":150}]}]}
 EOF
 expect_status 0 "$vigie" simulate "$tmp/inline.json" -o "$tmp/in"
 for f in engine.conf zones.json whitelist.json; do [[ -s $tmp/in/$f ]] || fail "no $f"; pass; done
 [[ ! -e $tmp/in/assets.json ]] || fail "assets.json without assets"; pass
+# Both drones broadcast over Bluetooth (4 and 5): their frames are in the Bluetooth
+# capture, which decodes without error; the Wi-Fi one holds none.
+expect_status 0 "$vigie" decode -q --json "$tmp/in/remoteid-ble.pcap"
+summary=$(tail -n 1 "$tmp/out")
+frames=$(jq .frames_read <<<"$summary")
+(( frames > 60 )) && [[ $(jq .frames_with_rid <<<"$summary") == "$frames" && $(jq .errors <<<"$summary") == 0 ]] \
+  || fail "Bluetooth capture: $summary"
+pass
+expect_status 0 "$vigie" decode -q --json "$tmp/in/remoteid.pcap"
+[[ $(jq .frames_read <<<"$(tail -n 1 "$tmp/out")") == 0 ]] || fail "Wi-Fi frames from Bluetooth drones"
+pass
+# The intruder's class and its walking pilot reach the detections.
+grep -q '"eu_class":"C2".*' <(grep FRBLACK "$tmp/in/input.jsonl") || fail "no eu_class C2 in the intruder's detections"
+pass
+[[ $(grep FRBLACK "$tmp/in/input.jsonl" | grep -o '"operator":{"lat":[0-9.]*' | sort -u | wc -l) -ge 20 ]] \
+  || fail "the intruder's pilot did not move"
+pass
 expect_status 0 "$vigie" replay -c "$tmp/in/engine.conf" --truth "$tmp/in/truth.jsonl" --report -o "$tmp/in.out" "$tmp/in/input.jsonl"
 grep -q '"rule":"zone_entry".*"zone":"NFZ".*FRBLACK0000000000001' "$tmp/in.out" || fail "the intruder was not alerted in the inline zone"
 pass

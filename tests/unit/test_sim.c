@@ -102,10 +102,11 @@ static int on_event(void *user, const vg_event *ev)
     return 0;
 }
 
-static int on_frame(void *user, vg_time t, const uint8_t *data, size_t len)
+static int on_frame(void *user, vg_time t, int linktype, const uint8_t *data, size_t len)
 {
     collect *c = user;
     c->frames++;
+    assert_int_equal(linktype, VG_LINKTYPE_IEEE802_11_RADIOTAP);
     vg_rid_payload pl[4];
     int n = 0;
     assert_int_equal(vg_ridframe_parse(VG_LINKTYPE_IEEE802_11_RADIOTAP, data, len, pl, 4, &n, NULL), 0);
@@ -218,6 +219,19 @@ static void test_scenario_errors(void **state)
     expect_error("{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","
                  "\"duration_s\":10,\"actions\":[{\"t\":1,\"kind\":\"k\",\"user\":\"u\",\"role\":\"god\"}]}",
                  VG_EINVAL, "actions[0].role");
+#define DRONE_WITH(fields)                                                                         \
+    "{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","   \
+    "\"duration_s\":10,\"targets\":[{\"id\":\"d\",\"type\":\"drone\",\"role\":\"r\"," fields            \
+    ",\"waypoints\":[{\"t\":0,\"lat\":48,\"lon\":2,\"alt\":100},{\"t\":5,\"lat\":48,\"lon\":2,\"alt\":100}]}]}"
+    expect_error(DRONE_WITH("\"class\":\"C7\""), VG_EINVAL, "targets[0].class");
+    expect_error(DRONE_WITH("\"class\":\"c1\""), VG_EINVAL, "targets[0].class");
+    expect_error(DRONE_WITH("\"rid_transport\":\"fr-beacon\""), VG_EINVAL,
+                 "targets[0].rid_transport");
+    expect_error(DRONE_WITH("\"pilot\":[{\"t\":5,\"lat\":48,\"lon\":2},{\"t\":4,\"lat\":48,\"lon\":2}]"),
+                 VG_EORDER, "targets[0].pilot[1].t");
+    expect_error(DRONE_WITH("\"pilot\":[]"), VG_EMISSING, "targets[0].pilot");
+    expect_error(DRONE_WITH("\"pilot\":\"quay\""), VG_ETYPE, "targets[0].pilot");
+#undef DRONE_WITH
 }
 
 static void test_swarm(void **state)
@@ -237,12 +251,115 @@ static void test_swarm(void **state)
     assert_int_equal(vg_scenario_swarm(0, 3, 30, &sc, &err), VG_ERANGE);
 }
 
+/* Four drones, one per Remote ID transport, each of another EU class; the Bluetooth 4
+ * one's pilot walks 400 m north in 100 s. */
+static const char TRANSPORTS[] =
+    "{\"name\":\"transports\",\"site\":{\"lat\":48.853,\"lon\":2.3499,\"alt\":80},"
+    "\"start\":\"2024-07-26T17:30:00Z\",\"duration_s\":120,\"seed\":3,"
+    "\"sensors\":[{\"id\":\"rid\",\"kind\":\"remoteid\",\"lat\":48.853,\"lon\":2.3499,"
+    "\"alt\":80,\"range_m\":3000,\"loss\":0}],"
+    "\"targets\":["
+    "{\"id\":\"nan\",\"type\":\"drone\",\"role\":\"intruder\",\"remote_id\":\"SER-NAN\","
+    "\"rid_transport\":\"wifi-nan\",\"class\":\"C0\",\"pilot\":{\"lat\":48.854,\"lon\":2.35},"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.856,\"lon\":2.35,\"alt\":150},"
+    "{\"t\":120,\"lat\":48.857,\"lon\":2.35,\"alt\":150}]},"
+    "{\"id\":\"ble4\",\"type\":\"drone\",\"role\":\"intruder\",\"remote_id\":\"SER-BLE4\","
+    "\"rid_transport\":\"ble4\",\"class\":\"C2\","
+    "\"pilot\":[{\"t\":10,\"lat\":48.852,\"lon\":2.351},{\"t\":110,\"lat\":48.8556,\"lon\":2.351}],"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.852,\"lon\":2.352,\"alt\":150},"
+    "{\"t\":120,\"lat\":48.856,\"lon\":2.352,\"alt\":150}]},"
+    "{\"id\":\"ble5\",\"type\":\"drone\",\"role\":\"intruder\",\"remote_id\":\"SER-BLE5\","
+    "\"rid_transport\":\"ble5\",\"class\":\"C3\",\"pilot\":{\"lat\":48.85,\"lon\":2.35},"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.851,\"lon\":2.353,\"alt\":150},"
+    "{\"t\":120,\"lat\":48.851,\"lon\":2.356,\"alt\":150}]},"
+    "{\"id\":\"wifi\",\"type\":\"drone\",\"role\":\"intruder\",\"remote_id\":\"SER-WIFI\","
+    "\"pilot\":{\"lat\":48.85,\"lon\":2.34},"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.854,\"lon\":2.345,\"alt\":150},"
+    "{\"t\":120,\"lat\":48.854,\"lon\":2.346,\"alt\":150}]}]}";
+
+typedef struct by_transport {
+    const vg_scenario *sc;
+    long frames[2];         /* Wi-Fi, Bluetooth */
+    long seen[VG_RID_TR_COUNT];
+    long detections[4];     /* per target, in the scenario's order */
+    long pilot_checks;
+} by_transport;
+
+static int transport_frame(void *user, vg_time t, int linktype, const uint8_t *data, size_t len)
+{
+    (void)t;
+    by_transport *c = user;
+    c->frames[linktype != VG_LINKTYPE_IEEE802_11_RADIOTAP]++;
+    vg_rid_payload pl[4];
+    int n = 0;
+    assert_int_equal(vg_ridframe_parse(linktype, data, len, pl, 4, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    c->seen[pl[0].transport]++;
+    /* Bluetooth 4 carries one message; the others a pack. */
+    assert_int_equal(pl[0].kind, pl[0].transport == VG_RID_TR_BLE4 ? VG_RIDP_ASTM_MESSAGE
+                                                                   : VG_RIDP_ASTM_PACK);
+    assert_int_equal(linktype, pl[0].transport == VG_RID_TR_BLE4 || pl[0].transport == VG_RID_TR_BLE5
+                                   ? VG_LINKTYPE_BLUETOOTH_LE_LL_PHDR
+                                   : VG_LINKTYPE_IEEE802_11_RADIOTAP);
+    return 0;
+}
+
+static int transport_event(void *user, const vg_event *ev)
+{
+    by_transport *c = user;
+    if (ev->type != VG_EV_DETECTION)
+        return 0;
+    static const char *const serial[] = {"SER-NAN", "SER-BLE4", "SER-BLE5", "SER-WIFI"};
+    static const char *const cls[] = {"\"eu_class\":\"C0\"", "\"eu_class\":\"C2\"",
+                                      "\"eu_class\":\"C3\"", "\"eu_class\":\"C1\""};
+    const vg_detection *d = &ev->u.detection;
+    int k = 0;
+    while (k < 4 && strcmp(d->identity.id, serial[k]) != 0)
+        k++;
+    assert_true(k < 4);
+    c->detections[k]++;
+    assert_non_null(strstr(d->attrs, cls[k]));
+    assert_true(d->has_operator);
+    if (k == 1) {
+        /* The walking pilot: still until t = 10 s, then 400 m north in 100 s. */
+        double s = (double)(ev->time - c->sc->start) / 1e6;
+        double u = s <= 10 ? 0 : s >= 110 ? 1 : (s - 10) / 100;
+        assert_near(d->operator_pos.lon, 2.351, 1e-7);
+        assert_near(d->operator_pos.lat, 48.852 + u * 0.0036, 2e-7);
+        c->pilot_checks++;
+    }
+    return 0;
+}
+
+static void test_rid_transports_classes_moving_pilot(void **state)
+{
+    (void)state;
+    vg_scenario *sc;
+    vg_error err = {0};
+    assert_int_equal(vg_scenario_parse(TRANSPORTS, sizeof TRANSPORTS - 1, &sc, &err), 0);
+    by_transport c = {.sc = sc};
+    vg_sim_sinks sinks = {&c, transport_event, NULL, transport_frame};
+    vg_sim_stats st;
+    assert_int_equal(vg_sim_run(sc, 0, 0, 0, &sinks, &st, &err), 0);
+    for (int k = 0; k < 4; k++)
+        assert_true(c.detections[k] >= 100); /* about one a second for 120 s, none lost */
+    /* Bluetooth 4 sends Basic ID, Location and System apart: three frames a broadcast. */
+    assert_int_equal(c.seen[VG_RID_TR_BLE4], 3 * c.seen[VG_RID_TR_BLE5]);
+    assert_int_equal(c.seen[VG_RID_TR_WIFI_NAN], c.seen[VG_RID_TR_WIFI_BEACON]);
+    assert_int_equal(c.frames[0] + c.frames[1], (long)st.frames);
+    assert_true(c.pilot_checks >= 100);
+    /* Class C3's default radar cross-section is bigger than C0's. */
+    assert_true(sc->targets[2].rcs_m2 > sc->targets[0].rcs_m2);
+    vg_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rng_statistics),
         cmocka_unit_test(test_radar_pd_model),
         cmocka_unit_test(test_radar_and_rid_statistics),
+        cmocka_unit_test(test_rid_transports_classes_moving_pilot),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_scenario_errors),
         cmocka_unit_test(test_swarm),
