@@ -54,6 +54,13 @@ typedef struct vg_sim_window {
     double from_s, to_s;
 } vg_sim_window;
 
+/* Where a radar sees clutter: returns uniform over a disc around center. */
+typedef struct vg_sim_clutter {
+    vg_geo center;               /* alt above the ellipsoid: the surface there */
+    double radius_m;
+    double per_scan;             /* mean returns per scan (Poisson) */
+} vg_sim_clutter;
+
 typedef struct vg_sim_sensor {
     char id[VG_ID_MAX];
     vg_sensor_kind kind;         /* radar, rf, remoteid, adsb */
@@ -63,6 +70,11 @@ typedef struct vg_sim_sensor {
     double pd;                   /* detection probability of a 0.01 m² target at half range (radar), or per scan (rf, adsb) */
     double false_alarms;         /* radar: mean false plots per scan */
     double loss;                 /* remoteid: probability a broadcast is not received */
+    double az_from, az_to;       /* radar: field of view, clockwise from north (degrees);
+                                  * all around when equal modulo 360 */
+    double el_max;               /* radar: highest elevation seen (degrees) */
+    vg_sim_clutter *clutter;     /* radar: clutter spots */
+    int nclutter;
     vg_sim_window *down;         /* outages */
     int ndown;
 } vg_sim_sensor;

@@ -150,11 +150,43 @@ static int windows(ctx *c, json_t *o, vg_sim_window **out, int *n)
     return 0;
 }
 
+/* A radar's clutter spots: [{lat, lon, alt, radius_m, per_scan}]. */
+static int clutter(ctx *c, json_t *o, vg_sim_sensor *s)
+{
+    int rc;
+    json_t *a = array(c, o, "clutter", 1000, &rc);
+    if (rc || !a)
+        return rc;
+    if (s->kind != VG_SENSOR_RADAR)
+        return fail(c, VG_EINVAL, "clutter", "only a radar sees clutter");
+    s->clutter = calloc(json_array_size(a) + 1, sizeof *s->clutter);
+    if (!s->clutter)
+        return vg_err(c->err, VG_ENOMEM, "out of memory");
+    size_t i;
+    json_t *w;
+    json_array_foreach(a, i, w) {
+        static const char *const keys[] = {"lat", "lon", "alt", "radius_m", "per_scan", NULL};
+        size_t at = enter(c, "clutter", (long)i);
+        vg_sim_clutter *k = &s->clutter[i];
+        if (!json_is_object(w))
+            rc = fail(c, VG_ETYPE, "", "expected an object");
+        else if ((rc = keys_only(c, w, keys)) == 0 && (rc = position(c, w, &k->center, true)) == 0 &&
+                 (rc = num(c, w, "radius_m", true, 1, 10000, &k->radius_m)) == 0)
+            rc = num(c, w, "per_scan", true, 0, 100, &k->per_scan);
+        leave(c, at);
+        if (rc)
+            return rc;
+        s->nclutter++;
+    }
+    return 0;
+}
+
 static int sensor(ctx *c, json_t *o, vg_sim_sensor *s)
 {
     static const char *const keys[] = {"id", "kind", "lat", "lon", "alt", "range_m", "period_s",
                                        "sigma_range", "sigma_az", "sigma_el", "pd",
-                                       "false_alarms", "loss", "down", NULL};
+                                       "false_alarms", "loss", "down", "az_from", "az_to",
+                                       "el_max", "clutter", NULL};
     if (!json_is_object(o))
         return fail(c, VG_ETYPE, "", "expected an object");
     int rc;
@@ -185,6 +217,12 @@ static int sensor(ctx *c, json_t *o, vg_sim_sensor *s)
         (rc = num(c, o, "pd", false, 0, 1, &s->pd)) ||
         (rc = num(c, o, "false_alarms", false, 0, 100, &s->false_alarms)) ||
         (rc = num(c, o, "loss", false, 0, 1, &s->loss)))
+        return rc;
+    s->az_to = 360;
+    s->el_max = 90;
+    if ((rc = num(c, o, "az_from", false, 0, 360, &s->az_from)) ||
+        (rc = num(c, o, "az_to", false, 0, 360, &s->az_to)) ||
+        (rc = num(c, o, "el_max", false, 0, 90, &s->el_max)) || (rc = clutter(c, o, s)))
         return rc;
     /* Periods are multiples of the simulator's 0.25 s step. */
     s->period_s = round(s->period_s * 4) / 4;
@@ -546,8 +584,10 @@ void vg_scenario_free(vg_scenario *sc)
 {
     if (!sc)
         return;
-    for (int i = 0; i < sc->nsensors; i++)
+    for (int i = 0; i < sc->nsensors; i++) {
         free(sc->sensors[i].down);
+        free(sc->sensors[i].clutter);
+    }
     for (int i = 0; i < sc->ntargets; i++) {
         free(sc->targets[i].wp);
         free(sc->targets[i].pilot);

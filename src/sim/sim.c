@@ -165,7 +165,7 @@ static bool sensor_up(const vg_sim_sensor *s, double t)
     return true;
 }
 
-static int emit(sim_run *r, const vg_event *ev)
+int sim_emit(sim_run *r, const vg_event *ev)
 {
     r->stats.events++;
     if (ev->type == VG_EV_DETECTION)
@@ -173,7 +173,7 @@ static int emit(sim_run *r, const vg_event *ev)
     return r->sinks->event(r->sinks->user, ev);
 }
 
-static void detection_init(sim_run *r, vg_event *ev, const vg_sim_sensor *s)
+void sim_detection_init(sim_run *r, vg_event *ev, const vg_sim_sensor *s)
 {
     vg_event_init(ev, VG_EV_DETECTION, r->now);
     snprintf(ev->u.detection.sensor, sizeof ev->u.detection.sensor, "%s", s->id);
@@ -181,75 +181,11 @@ static void detection_init(sim_run *r, vg_event *ev, const vg_sim_sensor *s)
 
 /* Range, azimuth and elevation in the sensor's own tangent frame, as the engine reads
  * a polar measurement. */
-static void polar_of(const sim_run *r, const vg_sim_sensor *s, const vg_geo *p, double *range,
-                     double *az, double *el)
+void sim_polar_of(const sim_run *r, const vg_sim_sensor *s, const vg_geo *p, double *range,
+                  double *az, double *el)
 {
     const vg_enu_frame *f = &r->sensor_frames[s - r->sc->sensors];
     vg_enu_to_polar(vg_enu_from_geo(f, *p), range, az, el);
-}
-
-static int radar_scan(sim_run *r, const vg_sim_sensor *s)
-{
-    vg_event ev;
-    int rc;
-    for (int i = 0; i < r->sc->ntargets; i++) {
-        const vg_sim_target *tg = &r->sc->targets[i];
-        int n = tg->type == VG_SIM_BIRDS ? tg->count : 1;
-        for (int k = 0; k < n; k++) {
-            vg_geo p;
-            vg_vec3 v;
-            if (!sim_target_at(r->sc, &r->frame, i, k, r->t, &p, &v))
-                continue;
-            double range, az, el;
-            polar_of(r, s, &p, &range, &az, &el);
-            double draw = vg_sim_rng_uniform(&r->rng);
-            if (draw >= vg_sim_radar_pd(s, range, tg->rcs_m2))
-                continue;
-            detection_init(r, &ev, s);
-            vg_measurement *m = &ev.u.detection.meas;
-            m->kind = VG_MEAS_POLAR;
-            m->u.polar.range = fmax(1.0, range + s->sigma_range * vg_sim_rng_normal(&r->rng));
-            m->u.polar.az = fmod(az + s->sigma_az * vg_sim_rng_normal(&r->rng) + 360.0, 360.0);
-            m->u.polar.el = fmax(-89.9, fmin(89.9, el + s->sigma_el * vg_sim_rng_normal(&r->rng)));
-            m->u.polar.sigma_range = s->sigma_range;
-            m->u.polar.sigma_az = s->sigma_az;
-            m->u.polar.sigma_el = s->sigma_el;
-            /* A Doppler-capable radar's hint: micro-Doppler tells rotors from wings,
-             * not perfectly. */
-            ev.u.detection.has_class_hint = true;
-            double *h = ev.u.detection.class_hint;
-            sim_detected(r, i, k);
-            if (tg->type == VG_SIM_DRONE) {
-                h[0] = 0.55, h[1] = 0.3, h[2] = 0.05;
-            } else if (tg->type == VG_SIM_BIRDS) {
-                h[0] = 0.25, h[1] = 0.65, h[2] = 0.02;
-            } else {
-                h[0] = 0.05, h[1] = 0.02, h[2] = 0.85;
-            }
-            if ((rc = emit(r, &ev)) != 0)
-                return rc;
-        }
-    }
-    /* False plots: clutter low over the river and the quays, anywhere in range. */
-    int nfa = vg_sim_rng_poisson(&r->rng, s->false_alarms);
-    for (int i = 0; i < nfa; i++) {
-        detection_init(r, &ev, s);
-        vg_measurement *m = &ev.u.detection.meas;
-        m->kind = VG_MEAS_POLAR;
-        m->u.polar.range = 50 + (s->range_m - 50) * vg_sim_rng_uniform(&r->rng);
-        m->u.polar.az = 360.0 * vg_sim_rng_uniform(&r->rng);
-        m->u.polar.el = 3.0 * vg_sim_rng_uniform(&r->rng);
-        m->u.polar.sigma_range = s->sigma_range;
-        m->u.polar.sigma_az = s->sigma_az;
-        m->u.polar.sigma_el = s->sigma_el;
-        ev.u.detection.has_class_hint = true;
-        ev.u.detection.class_hint[0] = 0.3;
-        ev.u.detection.class_hint[1] = 0.4;
-        r->stats.false_alarms++;
-        if ((rc = emit(r, &ev)) != 0)
-            return rc;
-    }
-    return 0;
 }
 
 static int rf_scan(sim_run *r, const vg_sim_sensor *s)
@@ -261,10 +197,10 @@ static int rf_scan(sim_run *r, const vg_sim_sensor *s)
         if (tg->type != VG_SIM_DRONE || !tg->rf_link || !sim_target_at(r->sc, &r->frame, i, 0, r->t, &p, NULL))
             continue;
         double range, az, el;
-        polar_of(r, s, &p, &range, &az, &el);
+        sim_polar_of(r, s, &p, &range, &az, &el);
         if (range > s->range_m || vg_sim_rng_uniform(&r->rng) >= s->pd)
             continue;
-        detection_init(r, &ev, s);
+        sim_detection_init(r, &ev, s);
         vg_measurement *m = &ev.u.detection.meas;
         m->kind = VG_MEAS_BEARING;
         m->u.bearing.az = fmod(az + s->sigma_az * vg_sim_rng_normal(&r->rng) + 360.0, 360.0);
@@ -277,7 +213,7 @@ static int rf_scan(sim_run *r, const vg_sim_sensor *s)
             sig = (sig ^ (uint8_t)*c) * 16777619u;
         snprintf(ev.u.detection.identity.id, sizeof ev.u.detection.identity.id, "sig-%08x", sig);
         sim_detected(r, i, 0);
-        int rc = emit(r, &ev);
+        int rc = sim_emit(r, &ev);
         if (rc)
             return rc;
     }
@@ -294,10 +230,10 @@ static int adsb_scan(sim_run *r, const vg_sim_sensor *s)
         if (!tg->icao[0] || !sim_target_at(r->sc, &r->frame, i, 0, r->t, &p, &v))
             continue;
         double range, az, el;
-        polar_of(r, s, &p, &range, &az, &el);
+        sim_polar_of(r, s, &p, &range, &az, &el);
         if (range > s->range_m || vg_sim_rng_uniform(&r->rng) >= s->pd)
             continue;
-        detection_init(r, &ev, s);
+        sim_detection_init(r, &ev, s);
         vg_measurement *m = &ev.u.detection.meas;
         m->kind = VG_MEAS_GEODETIC;
         m->u.geodetic.pos = p;
@@ -311,7 +247,7 @@ static int adsb_scan(sim_run *r, const vg_sim_sensor *s)
         ev.u.detection.identity.source = VG_IDSRC_ADSB;
         snprintf(ev.u.detection.identity.id, sizeof ev.u.detection.identity.id, "%s", tg->icao);
         sim_detected(r, i, 0);
-        int rc = emit(r, &ev);
+        int rc = sim_emit(r, &ev);
         if (rc)
             return rc;
     }
@@ -332,7 +268,7 @@ static int sensor_event(sim_run *r, const vg_sim_sensor *s, bool declare, bool u
     }
     se->has_status = true;
     se->up = up;
-    return emit(r, &ev);
+    return sim_emit(r, &ev);
 }
 
 static bool due(double t, double period)
@@ -408,7 +344,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
     vg_event_init(&ev, VG_EV_SITE, r->now);
     ev.u.site.origin = sc->site;
     ev.u.site.geoid_undulation = sc->geoid_undulation;
-    if ((rc = emit(r, &ev)) != 0)
+    if ((rc = sim_emit(r, &ev)) != 0)
         goto done;
     for (int i = 0; i < sc->nsensors; i++)
         if ((rc = sensor_event(r, &sc->sensors[i], true, sensor_up(&sc->sensors[i], from_s))) != 0)
@@ -423,7 +359,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
             snprintf(c->user, sizeof c->user, "scenario");
             c->role = VG_ROLE_COMMANDER;
             memcpy(c->args, k ? sc->units[i] : sc->sites[i], sizeof c->args);
-            if ((rc = emit(r, &ev)) != 0)
+            if ((rc = sim_emit(r, &ev)) != 0)
                 goto done;
         }
     }
@@ -465,7 +401,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
                 else
                     snprintf(c->args, sizeof c->args, "{\"level\":\"%s\",\"scope\":\"%s\"}", p->level,
                              p->scope);
-                if ((rc = emit(r, &ev)) != 0)
+                if ((rc = sim_emit(r, &ev)) != 0)
                     goto done;
             }
         }
@@ -478,7 +414,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
         for (int j = due_from; j < next_action; j++) {
             vg_event_init(&ev, VG_EV_COMMAND, r->now);
             ev.u.command = sc->actions[actions[j].i].cmd;
-            if ((rc = emit(r, &ev)) != 0)
+            if ((rc = sim_emit(r, &ev)) != 0)
                 goto done;
         }
         for (int i = 0; i < sc->nsensors; i++) {
@@ -486,7 +422,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
             if (!due(t, s->period_s) || !sensor_up(s, t))
                 continue;
             switch (s->kind) {
-            case VG_SENSOR_RADAR: rc = radar_scan(r, s); break;
+            case VG_SENSOR_RADAR: rc = sim_radar_scan(r, s); break;
             case VG_SENSOR_RF: rc = rf_scan(r, s); break;
             case VG_SENSOR_REMOTEID: rc = sim_rid_scan(r, i, s); break;
             case VG_SENSOR_ADSB: rc = adsb_scan(r, s); break;
@@ -497,7 +433,7 @@ int vg_sim_run(const vg_scenario *sc, double from_s, double duration_s, double t
         }
         if (sc->tick_s > 0 && due(t, sc->tick_s)) {
             vg_event_init(&ev, VG_EV_TICK, r->now);
-            if ((rc = emit(r, &ev)) != 0)
+            if ((rc = sim_emit(r, &ev)) != 0)
                 goto done;
         }
         if (truth_period_s > 0 && due(t, truth_period_s) && sinks->truth) {

@@ -39,6 +39,16 @@ static inline void sim_detected(sim_run *r, int i, int k)
 
 bool sim_target_at(const vg_scenario *sc, const vg_enu_frame *f, int target, int index,
                    double t, vg_geo *pos, vg_vec3 *vel);
+/* Shared by the sensor models (sim.c): hand an event to the sinks, start a detection
+ * of sensor s at the current time, and a position as the sensor's polar plot. */
+int sim_emit(sim_run *r, const vg_event *ev);
+void sim_detection_init(sim_run *r, vg_event *ev, const vg_sim_sensor *s);
+void sim_polar_of(const sim_run *r, const vg_sim_sensor *s, const vg_geo *p, double *range,
+                  double *az, double *el);
+
+/* One radar scan (sim_radar.c). */
+int sim_radar_scan(sim_run *r, const vg_sim_sensor *s);
+
 /* Where a drone's pilot is at t (tg->has_pilot). */
 vg_geo sim_pilot_at(const vg_sim_target *tg, const vg_enu_frame *f, double t);
 

@@ -15,7 +15,7 @@ static vg_sim_sensor sensor(const vg_enu_frame *f, const char *id, vg_sensor_kin
 {
     vg_sim_sensor s = {.kind = kind, .range_m = range, .period_s = 1, .sigma_range = 5,
                        .sigma_az = 0.3, .sigma_el = 0.5, .pd = 0.95, .false_alarms = 1,
-                       .loss = 0.1};
+                       .loss = 0.1, .az_to = 360, .el_max = 90};
     snprintf(s.id, sizeof s.id, "%s", id);
     s.pos = vg_enu_to_geo(f, (vg_vec3){e, n, 30});
     return s;

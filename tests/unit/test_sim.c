@@ -232,6 +232,15 @@ static void test_scenario_errors(void **state)
     expect_error(DRONE_WITH("\"pilot\":[]"), VG_EMISSING, "targets[0].pilot");
     expect_error(DRONE_WITH("\"pilot\":\"quay\""), VG_ETYPE, "targets[0].pilot");
 #undef DRONE_WITH
+#define SENSOR_WITH(kind, fields)                                                                  \
+    "{\"name\":\"x\",\"site\":{\"lat\":48,\"lon\":2,\"alt\":0},\"start\":\"2024-07-26T17:30:00Z\","   \
+    "\"duration_s\":10,\"sensors\":[{\"id\":\"s\",\"kind\":\"" kind "\",\"lat\":48,\"lon\":2,\"alt\":0,"     \
+    "\"range_m\":500," fields "}]}"
+    expect_error(SENSOR_WITH("radar", "\"az_from\":400"), VG_ERANGE, "sensors[0].az_from");
+    expect_error(SENSOR_WITH("rf", "\"clutter\":[]"), VG_EINVAL, "sensors[0].clutter");
+    expect_error(SENSOR_WITH("radar", "\"clutter\":[{\"lat\":48,\"lon\":2,\"alt\":0,\"radius_m\":50}]"),
+                 VG_EMISSING, "sensors[0].clutter[0].per_scan");
+#undef SENSOR_WITH
 }
 
 static void test_swarm(void **state)
@@ -353,6 +362,81 @@ static void test_rid_transports_classes_moving_pilot(void **state)
     vg_scenario_free(sc);
 }
 
+/* A radar looking north-east only (azimuth 0–90°, up to 30° of elevation), with one
+ * clutter spot on the river; one drone in view, one behind it, one overhead. */
+static const char SECTOR[] =
+    "{\"name\":\"sector\",\"site\":{\"lat\":48.853,\"lon\":2.3499,\"alt\":80},"
+    "\"start\":\"2024-07-26T17:30:00Z\",\"duration_s\":1000,\"seed\":11,"
+    "\"sensors\":[{\"id\":\"r\",\"kind\":\"radar\",\"lat\":48.853,\"lon\":2.3499,\"alt\":80,"
+    "\"range_m\":3000,\"pd\":0.9,\"false_alarms\":1,\"az_from\":0,\"az_to\":90,\"el_max\":30,"
+    "\"clutter\":[{\"lat\":48.856,\"lon\":2.354,\"alt\":80,\"radius_m\":100,\"per_scan\":2},"
+    "{\"lat\":48.85,\"lon\":2.345,\"alt\":80,\"radius_m\":100,\"per_scan\":2}]}],"
+    "\"targets\":["
+    "{\"id\":\"seen\",\"type\":\"drone\",\"role\":\"intruder\",\"rcs\":0.1,"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.862,\"lon\":2.352,\"alt\":180},"
+    "{\"t\":1000,\"lat\":48.862,\"lon\":2.352,\"alt\":180}]},"
+    "{\"id\":\"behind\",\"type\":\"drone\",\"role\":\"intruder\",\"rcs\":0.1,"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.845,\"lon\":2.34,\"alt\":180},"
+    "{\"t\":1000,\"lat\":48.845,\"lon\":2.34,\"alt\":180}]},"
+    "{\"id\":\"overhead\",\"type\":\"drone\",\"role\":\"intruder\",\"rcs\":0.1,"
+    "\"waypoints\":[{\"t\":0,\"lat\":48.8535,\"lon\":2.3505,\"alt\":500},"
+    "{\"t\":1000,\"lat\":48.8535,\"lon\":2.3505,\"alt\":500}]}]}";
+
+typedef struct sector_count {
+    const vg_scenario *sc;
+    long seen, other, clutter, false_plots;
+} sector_count;
+
+static int sector_event(void *user, const vg_event *ev)
+{
+    sector_count *c = user;
+    if (ev->type != VG_EV_DETECTION)
+        return 0;
+    double range = ev->u.detection.meas.u.polar.range, az = ev->u.detection.meas.u.polar.az,
+           el = ev->u.detection.meas.u.polar.el;
+    assert_true(az >= 0 && az <= 90.5); /* noise may step just outside */
+    assert_true(el <= 31);
+    vg_enu_frame sf, site;
+    vg_enu_frame_init(&sf, c->sc->sensors[0].pos);
+    vg_enu_frame_init(&site, c->sc->site);
+    vg_geo p = vg_enu_to_geo(&sf, vg_polar_to_enu(range, az, el));
+    vg_vec3 e = vg_enu_from_geo(&site, p);
+    vg_vec3 seen = vg_enu_from_geo(&site, c->sc->targets[0].wp[0].pos);
+    vg_vec3 spot = vg_enu_from_geo(&site, c->sc->sensors[0].clutter[0].center);
+    if (ev->u.detection.class_hint[0] == 0.55 && hypot(e.x - seen.x, e.y - seen.y) < 60)
+        c->seen++;
+    else if (ev->u.detection.class_hint[0] == 0.55)
+        c->other++;
+    else if (hypot(e.x - spot.x, e.y - spot.y) <= 100.5 && e.z >= spot.z - 0.5 && e.z <= spot.z + 5.5)
+        c->clutter++;
+    else
+        c->false_plots++;
+    return 0;
+}
+
+static void test_radar_field_of_view_and_clutter(void **state)
+{
+    (void)state;
+    vg_scenario *sc;
+    vg_error err = {0};
+    assert_int_equal(vg_scenario_parse(SECTOR, sizeof SECTOR - 1, &sc, &err), 0);
+    sector_count c = {.sc = sc};
+    vg_sim_sinks sinks = {&c, sector_event, NULL, NULL};
+    vg_sim_stats st;
+    assert_int_equal(vg_sim_run(sc, 0, 0, 0, &sinks, &st, &err), 0);
+    const double scans = 1000;
+    /* The drone in view: about pd; the one behind and the one above 30°: never. */
+    assert_true(c.seen > 0.8 * scans);
+    assert_int_equal(c.other, 0);
+    /* The clutter spot in view: Poisson(2) a scan, within 4 standard deviations; the
+     * one behind the radar gives nothing; false plots near 1 a scan (a few of them
+     * may fall on the spot and count as clutter). */
+    assert_near((double)c.clutter, 2 * scans, 4 * sqrt(2 * scans) + 10);
+    assert_near((double)c.false_plots, 1 * scans, 4 * sqrt(scans) + 10);
+    assert_int_equal((long)st.false_alarms, c.clutter + c.false_plots);
+    vg_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_radar_pd_model),
         cmocka_unit_test(test_radar_and_rid_statistics),
         cmocka_unit_test(test_rid_transports_classes_moving_pilot),
+        cmocka_unit_test(test_radar_field_of_view_and_clutter),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_scenario_errors),
         cmocka_unit_test(test_swarm),
