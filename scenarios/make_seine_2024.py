@@ -182,6 +182,19 @@ river = [(48.8450, 2.3661), (48.8495, 2.3593), (48.8518, 2.3570), (48.8540, 2.35
          (48.8601, 2.3291), (48.8613, 2.3254), (48.8634, 2.3196), (48.8637, 2.3138),
          (48.8640, 2.3102), (48.8627, 2.3021), (48.8616, 2.2975), (48.8597, 2.2922)]
 
+# Radar clutter over the water: every radar also gets returns from the river within
+# its range (waves, boats, the quays' edges), a spot at each point of its course; the
+# water lies some 7 m under the quays.
+WATER = round(G - 7, 1)
+for s in sensors:
+    if s["kind"] != "radar":
+        continue
+    near = [(la, lo) for la, lo in river
+            if math.hypot((la - s["lat"]) * 111195.0,
+                          (lo - s["lon"]) * 111195.0 * math.cos(math.radians(la))) < s["range_m"]]
+    s["clutter"] = [{"lat": la, "lon": lo, "alt": WATER, "radius_m": 60, "per_scan": 0.2}
+                    for la, lo in near]
+
 def corridor(points, half_m):
     """A polygon around a polyline: each vertex offset along the bisector of its two
     segments' normals (mitred), left side out and right side back."""

@@ -44,6 +44,13 @@ typedef struct vg_tracker_config {
     double grid_cell_m;           /* spatial grid cell size, metres */
     double search_radius_m;       /* farthest a detection is looked for from a track */
     double bearing_range_m;       /* how far along a bearing to look for tracks */
+    /* Clutter map (track/clutter.h): no track starts from a plot without a cooperative
+     * identity in a cell where such plots arrive faster than clutter_map_rate (plots
+     * per second; 0 = no map), counted with a memory of clutter_memory_s over cells of
+     * clutter_cell_m. */
+    double clutter_map_rate;
+    double clutter_cell_m;
+    double clutter_memory_s;
 } vg_tracker_config;
 
 void vg_tracker_config_defaults(vg_tracker_config *c);
@@ -100,6 +107,7 @@ size_t vg_tracker_track_bytes(void);
 typedef struct vg_tracker_stats {
     uint64_t detections, assigned, identity_bound, started, confirmed, deleted;
     uint64_t rejected_by_filter, spoof_flags, bearings_unused, triangulated, full;
+    uint64_t clutter_suppressed;  /* plots that started no track: dense clutter there */
     uint32_t live, live_confirmed;
 } vg_tracker_stats;
 

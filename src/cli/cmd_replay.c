@@ -232,11 +232,13 @@ static void print_summary(const counts *n, const vg_engine_stats *st, const outp
     if (t->detections)
         fprintf(stderr,
                 "vigie replay: tracker: %llu detections in %llu scans: %llu assigned, %llu "
-                "bound by identity, %llu started a track, %llu refused by the filter; "
+                "bound by identity, %llu started a track, %llu refused by the filter, %llu in "
+                "dense clutter; "
                 "tracks: %llu confirmed, %llu deleted, %u live at the end\n",
                 (unsigned long long)t->detections, (unsigned long long)st->scans,
                 (unsigned long long)t->assigned, (unsigned long long)t->identity_bound,
                 (unsigned long long)t->started, (unsigned long long)t->rejected_by_filter,
+                (unsigned long long)t->clutter_suppressed,
                 (unsigned long long)t->confirmed, (unsigned long long)t->deleted, t->live);
 }
 

@@ -154,6 +154,35 @@ bool th_alert_names_zone(vg_threat *th, vg_threat_rule rule, const th_key *key,
     return x && is_open(x->a.state) && strncmp(x->a.zone, zone, VG_ID_MAX) == 0;
 }
 
+/* The object has alert x of rule; track — a new track of it, found again after its
+ * old track lost it — raised one of its own before it was known: the object keeps
+ * one alert, the track's is resolved into it. */
+static void merge_into(vg_threat *th, vg_threat_rule rule, const th_alert *x, uint64_t track,
+                       vg_time t, vg_threat_emit_fn emit, void *userdata)
+{
+    th_key tk = {.kind = TH_KEY_TRACK, .track = track};
+    th_alert *dup = find_key(th, rule, &tk);
+    if (!dup || dup == x || !is_open(dup->a.state))
+        return;
+    char why[64];
+    snprintf(why, sizeof why, "same object as alert %llu", (unsigned long long)x->a.id);
+    chain_unlink(th, dup);
+    dup->key.track = 0; /* no longer found by its track */
+    dup->hash = key_hash(rule, &dup->key);
+    chain_link(th, dup);
+    th_alert_close(th, dup, VG_ALERT_RESOLVED, "vigie", why, t, emit, userdata);
+}
+
+void th_alert_merge_track(vg_threat *th, const th_key *ident, uint64_t track, vg_time t,
+                          vg_threat_emit_fn emit, void *userdata)
+{
+    for (int r = 0; r < VG_RULE_COUNT; r++) {
+        const th_alert *x = find_key(th, (vg_threat_rule)r, ident);
+        if (x && is_open(x->a.state))
+            merge_into(th, (vg_threat_rule)r, x, track, t, emit, userdata);
+    }
+}
+
 int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_fn emit,
                   void *userdata, vg_error *err)
 {
@@ -173,22 +202,8 @@ int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_
             identified_now = true; /* who it is matters to the operator: say so */
         }
     }
-    if (x && !identified_now && f->key.kind == TH_KEY_IDENTITY) {
-        /* The object had an alert already, and this track — a new track of it, found
-         * again after its old track lost it — one of its own before it was known:
-         * the object keeps one alert, the track's is resolved into it. */
-        th_key tk = {.kind = TH_KEY_TRACK, .track = f->track};
-        th_alert *dup = find_key(th, f->rule, &tk);
-        if (dup && dup != x && is_open(dup->a.state)) {
-            char why[64];
-            snprintf(why, sizeof why, "same object as alert %llu", (unsigned long long)x->a.id);
-            chain_unlink(th, dup);
-            dup->key.track = 0;   /* no longer found by its track */
-            dup->hash = key_hash(f->rule, &dup->key);
-            chain_link(th, dup);
-            th_alert_close(th, dup, VG_ALERT_RESOLVED, "vigie", why, t, emit, userdata);
-        }
-    }
+    if (x && !identified_now && f->key.kind == TH_KEY_IDENTITY)
+        merge_into(th, f->rule, x, f->track, t, emit, userdata);
     if (x && x->a.state == VG_ALERT_FALSE_ALARM) {
         x->a.track = f->track;  /* muted; follow the object so a drop lifts the mute */
         return 0;

@@ -46,6 +46,23 @@ static const char *uas_of(const vg_track *tr)
     return drone_id && tr->identity.id[0] ? tr->identity.id : NULL;
 }
 
+/* The key of the object track tr is: its identity when that names one, else the
+ * track. True for an identity. */
+static bool object_key(const vg_track *tr, th_key *k)
+{
+    memset(k, 0, sizeof *k);
+    if (names_object(&tr->identity)) {
+        k->kind = TH_KEY_IDENTITY;
+        k->src = tr->identity.source;
+        memcpy(k->id, tr->identity.id, VG_ID_MAX);
+        k->id[VG_ID_MAX - 1] = '\0';
+        return true;
+    }
+    k->kind = TH_KEY_TRACK;
+    k->track = tr->id;
+    return false;
+}
+
 /* Start a finding of rule r about track tr: its key, and the detail text
  * "<who> <what>[; pilot at lat, lon]". */
 static void finding(th_finding *f, vg_threat_rule r, const vg_track *tr, vg_severity sev,
@@ -57,15 +74,7 @@ static void finding(th_finding *f, vg_threat_rule r, const vg_track *tr, vg_seve
     f->severity = sev;
     f->zone = zone;
     f->escalation_s = escalation_s;
-    if (names_object(&tr->identity)) {
-        f->key.kind = TH_KEY_IDENTITY;
-        f->key.src = tr->identity.source;
-        memcpy(f->key.id, tr->identity.id, VG_ID_MAX);
-        f->key.id[VG_ID_MAX - 1] = '\0';
-    } else {
-        f->key.kind = TH_KEY_TRACK;
-        f->key.track = tr->id;
-    }
+    (void)object_key(tr, &f->key);
     char who[2 * VG_ID_MAX + 48];
     if (tr->identity.source != VG_IDSRC_NONE && tr->identity.id[0])
         snprintf(who, sizeof who, "%s %.63s (track %llu)",
@@ -173,6 +182,11 @@ int vg_threat_track(vg_threat *th, const vg_track *tr, vg_time t, vg_zindex *ix,
                            VG_INTEG_IMPOSSIBLE_SPEED | VG_INTEG_TELEPORT;
     if (!ix && th->nassets == 0 && !(tr->integrity & spoof))
         return 0;
+    /* A track that has just become known as an object that has alerts: what it
+     * raised on its own is that object's. */
+    th_key object;
+    if (object_key(tr, &object))
+        th_alert_merge_track(th, &object, tr->id, t, emit, userdata);
     vg_zpoint p = {tr->pos.lat, tr->pos.lon, tr->pos.alt, VG_ZREF_WGS84, t};
     size_t zi[ZONES_MAX];
     const char *ids[ZONES_MAX + 1];

@@ -96,11 +96,17 @@ struct vg_threat {
 uint64_t th_hash(const void *data, size_t n, uint64_t h);
 #define TH_HASH_SEED 0xcbf29ce484222325ull
 
-/* Raise, update or leave alone (muted) the alert of finding f at time t. Returns 0
- * or VG_EFULL. */
 /* Whether the object of key has an open alert of rule naming zone. */
 bool th_alert_names_zone(vg_threat *th, vg_threat_rule rule, const th_key *key,
                          const char *zone);
+/* Track `track` is now known as the object of identity key `ident`: every open
+ * alert it raised under its own key, of a rule for which that object has an open
+ * alert already, is resolved into the object's — whether or not the rule still
+ * holds for the track. */
+void th_alert_merge_track(vg_threat *th, const th_key *ident, uint64_t track, vg_time t,
+                          vg_threat_emit_fn emit, void *userdata);
+/* Raise, update or leave alone (muted) the alert of finding f at time t. Returns 0
+ * or VG_EFULL. */
 int th_alert_fire(vg_threat *th, const th_finding *f, vg_time t, vg_threat_emit_fn emit,
                   void *userdata, vg_error *err);
 /* The open alert of (rule, key), or NULL. */

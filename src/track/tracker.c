@@ -464,13 +464,29 @@ static int32_t use_bearing(vg_tracker *t, const vg_track_input *in, vg_time time
 
 /* ---- the scan --------------------------------------------------------------------- */
 
+/* Whether the clutter map leaves track k (or detection d) alone: objects that say
+ * who they are are no clutter. */
+static bool clutter_exempt(const trk *k, const vg_track_input *d)
+{
+    return vg_trk_id_cooperative(k->identity.source) ||
+           (d && vg_trk_id_cooperative(d->identity.source));
+}
+
+/* Whether tentative track k sits where clutter arrives faster than the map allows. */
+static bool in_dense_clutter(const vg_tracker *t, const trk *k, vg_time time)
+{
+    return t->clutter.cells && !clutter_exempt(k, NULL) &&
+           vg_clutter_map_rate(&t->clutter, t->hot[k - t->tracks].x, t->hot[k - t->tracks].y,
+                               time) > t->cfg.clutter_map_rate;
+}
+
 static void confirm_or_expire(vg_tracker *t, int32_t i, vg_time time, vg_track_emit_fn emit,
                               void *ud)
 {
     trk *k = &t->tracks[i];
     if (k->status != VG_TRACK_TENTATIVE)
         return;
-    if (k->hits >= t->cfg.confirm_hits) {
+    if (k->hits >= t->cfg.confirm_hits && !in_dense_clutter(t, k, time)) {
         k->status = VG_TRACK_CONFIRMED;
         t->hot[i].tentative = false;
         t->st.confirmed++;
@@ -648,6 +664,9 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             apply_detection(t, k, &in[r], time, 0);
             vg_trk_refresh_hot(t, col->track);
             t->st.assigned++;
+            if (t->clutter.cells && k->status == VG_TRACK_TENTATIVE && !clutter_exempt(k, &in[r]))
+                (void)vg_clutter_map_add(&t->clutter, t->hot[col->track].x, t->hot[col->track].y,
+                                         time);
             continue;
         }
         if (c == ROW_DROP)
@@ -670,6 +689,11 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             pm = &pos;
         }
         uint32_t flags = t->row[r] == ROW_SPOOF ? VG_INTEG_IDENTITY_OUTSIDE_GATE : 0;
+        if (t->clutter.cells && !vg_trk_id_cooperative(in[r].identity.source) &&
+            vg_clutter_map_add(&t->clutter, pm->z[0], pm->z[1], time) > t->cfg.clutter_map_rate) {
+            t->st.clutter_suppressed++;
+            continue;
+        }
         int32_t i = start_track(t, &in[r], pm, time, flags);
         if (i >= 0) {
             vg_kf tmp;

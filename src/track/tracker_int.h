@@ -5,6 +5,7 @@
 #define VIGIE_TRACKER_INT_H
 
 #include "track/bearings.h"
+#include "track/clutter.h"
 #include "track/grid.h"
 #include "vigie/assign.h"
 #include "vigie/track.h"
@@ -133,6 +134,7 @@ struct vg_tracker {
     double g_var_h;             /* the detection's horizontal variance (trace), m² */
     double g_logdet_r;          /* ln det R of the detection being gathered */
     vg_bearings bearings;
+    vg_clutter_map clutter;     /* cells NULL when there is no map */
     double class_prior[VG_CLASS_COUNT];   /* a new track's logp and class_p, */
     double class_prior_p[VG_CLASS_COUNT]; /* computed once */
     double prefilter_2q;        /* 2 × the largest process noise (consider) */

@@ -28,6 +28,9 @@ void vg_tracker_config_defaults(vg_tracker_config *c)
     c->grid_cell_m = 50.0;
     c->search_radius_m = 150.0;
     c->bearing_range_m = 5000.0;
+    c->clutter_map_rate = 0.05;
+    c->clutter_cell_m = 100.0;
+    c->clutter_memory_s = 120.0;
 }
 
 /* v as a float no smaller than v (NaN stays NaN, too large becomes infinity). */
@@ -184,9 +187,16 @@ static int check_config(const vg_tracker_config *c, vg_error *err)
     NEED(c->search_radius_m <= c->grid_cell_m * 30.0, "search_radius_m",
          "at most 30 grid cells");
     NEED(c->bearing_range_m > 0, "bearing_range_m", "must be greater than 0");
+    NEED(c->clutter_map_rate >= 0, "clutter_map_rate", "must be 0 (no map) or more");
+    NEED(c->clutter_cell_m > 0, "clutter_cell_m", "must be greater than 0");
+    NEED(c->clutter_memory_s > 0, "clutter_memory_s", "must be greater than 0");
 #undef NEED
     return 0;
 }
+
+/* The clutter map's cells: at 100 m a cell, 650 km² of clutter — more than any site
+ * sees; past that new cells are not counted (3 MiB). */
+#define CLUTTER_CELLS 65536
 
 int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tracker **out,
                    vg_error *err)
@@ -228,6 +238,9 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
         !vg_trk_grow_tracks(t) ||
         !vg_trk_grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
+        (cfg->clutter_map_rate > 0 &&
+         vg_clutter_map_init(&t->clutter, cfg->clutter_cell_m, cfg->clutter_memory_s,
+                             CLUTTER_CELLS) < 0) ||
         vg_assign_init(&t->assign, cfg->max_scan, t->max_cols, t->max_edges, err) < 0) {
         vg_tracker_free(t);
         return vg_err(err, VG_ENOMEM, "tracker: out of memory for %d tracks", cfg->max_tracks);
@@ -244,6 +257,7 @@ void vg_tracker_free(vg_tracker *t)
     if (!t)
         return;
     vg_grid_free(&t->grid);
+    vg_clutter_map_free(&t->clutter);
     vg_assign_free(&t->assign);
     free(t->tracks);
     free(t->hot);

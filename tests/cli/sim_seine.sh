@@ -48,9 +48,10 @@ pass
 # Dispatch for the hobbyist (alert 8 in a run of the whole ceremony; the scenario
 # scripts the confirmation for that id — scenarios/make_seine_2024.py).
 grep '"type":"dispatch","time":"[^"]*","alert":8,' "$tmp/outputs.jsonl" > "$tmp/d65" || fail "no dispatch for alert 8"
-grep -q '"type":"alert","time":"2024-07-26T17:55:01Z","id":8,.*"state":"raised".*1596F3A8B2C4D5E6F7A8' "$tmp/outputs.jsonl" || fail "alert 8 is not the hobbyist's (renumbered? regenerate the scenario with SEINE_HOBBY_ALERT)"
+grep -q '"type":"alert","time":"[^"]*","id":8,.*"state":"raised".*1596F3A8B2C4D5E6F7A8' "$tmp/outputs.jsonl" || fail "alert 8 is not the hobbyist's (renumbered? regenerate the scenario with SEINE_HOBBY_ALERT)"
 pass
-head -n 1 "$tmp/d65" | grep -q '"time":"2024-07-26T17:55:01Z","alert":8,"unit":"PN-1","eta_s":[0-9.]*,"state":"proposed","rank":1' || fail "PN-1 not proposed first in the alert's second: $(head -n 1 "$tmp/d65")"
+raised=$(grep -m 1 '"type":"alert","time":"[^"]*","id":8,' "$tmp/outputs.jsonl" | sed 's/.*"time":"\([^"]*\)".*/\1/')
+head -n 1 "$tmp/d65" | grep -q "\"time\":\"$raised\",\"alert\":8,\"unit\":\"PN-1\",\"eta_s\":[0-9.]*,\"state\":\"proposed\",\"rank\":1" || fail "PN-1 not proposed first in the alert's second ($raised): $(head -n 1 "$tmp/d65")"
 pass
 ! grep -q '"unit":"SENT-' "$tmp/d65" || fail "a Sentinelle patrol was proposed to intercept"
 pass

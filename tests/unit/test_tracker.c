@@ -588,11 +588,81 @@ static void test_a_crowd_of_objects_grows_the_grid_and_keeps_one_track_each(void
     scene_close(&s);
 }
 
+/* Ten minutes of radar clutter over a 40-m spot (a plot a second: the river's
+ * surface), a drone flying through it at 10 m/s on a track it had before, and a
+ * Remote ID drone appearing in it. Returns the confirmed-track count. */
+static uint64_t clutter_scene(double clutter_map_rate, uint64_t *suppressed, bool *drone_kept,
+                              bool *rid_started)
+{
+    vg_config cfg;
+    vg_config_defaults(&cfg);
+    cfg.tracker.clutter_map_rate = clutter_map_rate;
+    scene s;
+    scene_open(&s, &cfg);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 100, 2});
+    const vg_vec3 spot = {520, 480, 0};
+    uint64_t seed = 7;
+    uint64_t before = 0, after = 0;
+    for (int k = 0; k < 600; k++) {
+        double t = 1000 + k;
+        double r = 40 * sqrt(th_uniform(&seed, 0, 1)), a = th_uniform(&seed, 0, 2 * VG_PI);
+        plot(&s, t, (vg_vec3){spot.x + r * cos(a), spot.y + r * sin(a), 0}, NULL);
+        if (k >= 300 && k <= 400) {
+            vg_vec3 drone = {10.0 * (k - 300), 480, 40};
+            plot(&s, t + 0.5, drone, ",\"class_hint\":{\"drone\":0.55,\"bird\":0.3}");
+        }
+        if (k == 500)
+            remote_id(&s, t + 0.25, (vg_vec3){spot.x, spot.y, 30}, "SN-IN-CLUTTER", 1.0);
+    }
+    vg_engine_flush(s.e);
+    double d1, d2;
+    const vg_track *a1 = nearest_at(&s, 1320.5, (vg_vec3){200, 480, 40}, &d1);
+    const vg_track *a2 = nearest_at(&s, 1390.5, (vg_vec3){900, 480, 40}, &d2);
+    before = a1 ? a1->id : 0;
+    after = a2 ? a2->id : 0;
+    *drone_kept = a1 && a2 && d1 < 10 && d2 < 10 && before == after;
+    *rid_started = false;
+    for (int i = 0; i < s.cap.n; i++)
+        if (s.cap.ev[i].type == VG_EV_TRACK &&
+            strcmp(s.cap.ev[i].u.track.identity.id, "SN-IN-CLUTTER") == 0)
+            *rid_started = true;
+    vg_engine_stats st;
+    vg_engine_get_stats(s.e, &st);
+    *suppressed = st.tracker.clutter_suppressed;
+    scene_close(&s);
+    return st.tracker.confirmed;
+}
+
+static void test_clutter_map_stops_tracks_born_of_clutter_not_drones(void **state)
+{
+    (void)state;
+    uint64_t supp_off, supp_on;
+    bool kept_off, kept_on, rid_off, rid_on;
+    uint64_t off = clutter_scene(0, &supp_off, &kept_off, &rid_off);
+    uint64_t on = clutter_scene(0.05, &supp_on, &kept_on, &rid_on);
+    /* Without the map, the spot strings plots into confirmed "objects". */
+    assert_int_equal(supp_off, 0);
+    assert_true(off >= 10);
+    /* With it, once the spot's cells pass 0.05 plots/s (a few dozen seconds) most
+     * clutter plots start nothing (the others join tentative tracks, which are not
+     * confirmed there), and few tracks are confirmed. */
+    print_message("clutter map off: %llu confirmed; on: %llu confirmed, %llu plots suppressed\n",
+                  (unsigned long long)off, (unsigned long long)on, (unsigned long long)supp_on);
+    assert_true(supp_on >= 300);
+    assert_true(on * 4 <= off);
+    /* The drone keeps its track across the spot, and a Remote ID drone there still
+     * starts one, with or without the map. */
+    assert_true(kept_off && kept_on);
+    assert_true(rid_off && rid_on);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossing_drones_keep_their_tracks),
         cmocka_unit_test(test_a_crowd_of_objects_grows_the_grid_and_keeps_one_track_each),
+        cmocka_unit_test(test_clutter_map_stops_tracks_born_of_clutter_not_drones),
         cmocka_unit_test(test_radar_track_takes_the_remote_id_identity_at_handover),
         cmocka_unit_test(test_birds_near_a_drone_leave_its_track_and_class_alone),
         cmocka_unit_test(test_spoofed_remote_id_position_is_flagged),
