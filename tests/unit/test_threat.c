@@ -390,6 +390,43 @@ static void test_asset_proximity_by_distance_and_class(void **state)
     assert_int_equal(f->cap.a[2].severity, VG_SEV_CRITICAL);
 }
 
+/* The FPV over the Seine: its RF-linked track is lost, a new radar track raises its
+ * own asset alert, flies out of the asset's range and only then takes the link. Its
+ * alert is the object's: resolved into the first one at once, not left open as a
+ * second alert on the same drone and rule. */
+static void test_track_alert_handed_over_when_its_track_is_identified_later(void **state)
+{
+    fx *f = *state;
+    vg_error err = {0};
+    assert_int_equal(vg_threat_load_assets(f->th, assets_json, strlen(assets_json), &err), 0);
+    vg_track first = drone(30, 48.8627 + 100 / 111195.0, 2.3021, NULL);
+    first.identity.source = VG_IDSRC_RF;
+    strcpy(first.identity.id, "sig-0000f00d");
+    assert_int_equal(update(f, &first, T0), 0);
+    assert_int_equal(f->cap.n, 1);
+    uint64_t object_alert = f->cap.a[0].id;
+    /* a new track of it, before the link moves: an alert of its own */
+    vg_track second = drone(31, 48.8627 + 150 / 111195.0, 2.3021, NULL);
+    assert_int_equal(update(f, &second, T0 + 10 * VG_TIME_S), 0);
+    assert_int_equal(f->cap.n, 2);
+    uint64_t track_alert = f->cap.a[1].id;
+    assert_true(track_alert != object_alert);
+    /* 2 km away (no asset near) it takes the link: its alert is resolved into the
+     * object's, and nothing new is raised */
+    second.pos.lat = 48.8627 + 2000 / 111195.0;
+    second.identity = first.identity;
+    assert_int_equal(update(f, &second, T0 + 20 * VG_TIME_S), 0);
+    assert_int_equal(f->cap.n, 3);
+    assert_int_equal(f->cap.a[2].id, track_alert);
+    assert_int_equal(f->cap.a[2].state, VG_ALERT_RESOLVED);
+    char why[64];
+    snprintf(why, sizeof why, "same object as alert %llu", (unsigned long long)object_alert);
+    assert_contains(f->cap.a[2].message, why);
+    /* again: nothing more to hand over */
+    assert_int_equal(update(f, &second, T0 + 21 * VG_TIME_S), 0);
+    assert_int_equal(f->cap.n, 3);
+}
+
 /* ---- rule (d) spoofing, rule (e) aircraft_no_id ---------------------------------------------------- */
 
 static void test_spoofing_flags_raise_spoofing_alert(void **state)
@@ -831,6 +868,7 @@ int main(void)
         T(test_severity_follows_posture_level),
         T(test_zone_predicted_within_anticipation_only),
         T(test_asset_proximity_by_distance_and_class),
+        T(test_track_alert_handed_over_when_its_track_is_identified_later),
         T(test_spoofing_flags_raise_spoofing_alert),
         T(test_aircraft_without_adsb_in_no_fly_zone_is_critical),
         T(test_new_track_with_same_identity_updates_one_alert),
