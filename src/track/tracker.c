@@ -11,7 +11,7 @@
  *      tentative tracks, unassigned bearings wait for a bearing from another site to
  *      triangulate with.
  * Track management (M-of-N confirmation, coasting, deletion by age and covariance)
- * and class fusion ride along. Housekeeping (vg_tracker_maintain) re-files every
+ * and class fusion ride along. Housekeeping (housekeeping.c) re-files every
  * track in the grid at its predicted position, so that a search radius grown by
  * the fastest track's speed times the time since then always finds a track. */
 #include "vigie/track.h"
@@ -57,53 +57,6 @@ static void st_init(const vg_tracker *t, state *s, const vg_kf *kf)
     } else {
         s->kf = *kf;
     }
-}
-
-
-static double pos_trace(const vg_kf *kf)
-{
-    return kf->P[0] + kf->P[7] + kf->P[14];
-}
-
-/* ---- output -------------------------------------------------------------------- */
-
-static void emit_track(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
-                       vg_track_emit_fn emit, void *ud)
-{
-    /* Not cleared first: vg_trk_fill writes every member (outputs are many). */
-    t->out.type = VG_EV_TRACK;
-    t->out.time = time;
-    vg_trk_fill(t, k, kf, &t->out.u.track);
-    emit(ud, &t->out);
-}
-
-static void drop_track(vg_tracker *t, int32_t i, vg_time time, const char *reason,
-                       vg_track_emit_fn emit, void *ud)
-{
-    trk *k = &t->tracks[i];
-    t->out.type = VG_EV_TRACK_DROP;
-    t->out.time = time;
-    memset(&t->out.u.track_drop, 0, sizeof t->out.u.track_drop);
-    t->out.u.track_drop.id = k->id;
-    /* A bounded copy of a constant (snprintf would cost more than the drop); the
-     * memset above terminated it. */
-    size_t len = strlen(reason);
-    if (len >= sizeof t->out.u.track_drop.reason)
-        len = sizeof t->out.u.track_drop.reason - 1;
-    memcpy(t->out.u.track_drop.reason, reason, len);
-    emit(ud, &t->out);
-    vg_grid_remove(&t->grid, i);
-    vg_trk_id_remove(t, i);
-    k->live = false;
-    int32_t last = t->live[--t->nlive];
-    t->live[k->live_pos] = last;
-    t->tracks[last].live_pos = k->live_pos;
-    k->free_next = t->free_head;
-    t->free_head = i;
-    t->st.deleted++;
-    t->st.live--;
-    if (k->status != VG_TRACK_TENTATIVE)
-        t->st.live_confirmed--;
 }
 
 /* ---- creation ---------------------------------------------------------------- */
@@ -492,7 +445,7 @@ static void confirm_or_expire(vg_tracker *t, int32_t i, vg_time time, vg_track_e
         t->st.confirmed++;
         t->st.live_confirmed++;
     } else if (k->opportunities >= t->cfg.confirm_window) {
-        drop_track(t, i, time, "unconfirmed", emit, ud);
+        vg_trk_drop(t, i, time, "unconfirmed", emit, ud);
     }
 }
 
@@ -675,7 +628,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             int32_t i = use_bearing(t, &in[r], time);
             if (i >= 0) {
                 vg_kf tmp;
-                emit_track(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
+                vg_trk_emit(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
             }
             continue;
         }
@@ -697,7 +650,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         int32_t i = start_track(t, &in[r], pm, time, flags);
         if (i >= 0) {
             vg_kf tmp;
-            emit_track(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
+            vg_trk_emit(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
         }
     }
 
@@ -732,86 +685,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             k->t_kin = time;
         }
         vg_trk_file_in_grid(t, col->track, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
-        emit_track(t, k, kf, time, emit, ud);
+        vg_trk_emit(t, k, kf, time, emit, ud);
     }
     return 0;
-}
-
-/* ---- housekeeping ------------------------------------------------------------------- */
-
-/* Where a CV track will be at dt ≥ 0 from its state, and the trace of its predicted
- * position covariance: what housekeeping needs, without predicting the whole
- * covariance. The arithmetic is vg_kf_predict_cv's for these entries, so the
- * decisions are those a full prediction would give. */
-static double cv_pos_trace_at(const vg_kf *kf, double dt, double q, double *e, double *n)
-{
-    *e = kf->x[0];
-    *n = kf->x[1];
-    if (!(dt > 0.0) || !isfinite(dt))
-        return pos_trace(kf);
-    *e += dt * kf->x[3];
-    *n += dt * kf->x[4];
-    const double *P = kf->P;
-    double dt2 = dt * dt;
-    double qpp = q * dt2 * dt / 3.0;
-    double d[3];
-    for (int i = 0; i < 3; i++) {
-        double pv = P[i * VG_KF_N + i + 3] + dt * P[(i + 3) * VG_KF_N + i + 3];
-        d[i] = (P[i * VG_KF_N + i] + dt * P[(i + 3) * VG_KF_N + i]) + dt * pv + qpp;
-    }
-    return d[0] + d[1] + d[2];
-}
-
-void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, void *ud)
-{
-    vg_grid_clear(&t->grid);
-    vg_grid_reserve(&t->grid, (uint32_t)t->nlive); /* no room: puts rebuild as they go */
-    t->vmax = 0.0;
-    t->grid_time = time;
-    bool cv = t->cfg.model != VG_TRACK_MODEL_IMM;
-    /* Walk the live list by position: a drop moves the last entry into the current
-     * one, which is then visited next (hence no increment after a drop). The order
-     * depends only on the events, so outputs stay deterministic. */
-    for (int32_t n = 0; n < t->nlive;) {
-        int32_t i = t->live[n];
-        trk *k = &t->tracks[i];
-        if (n + 8 < t->nlive)
-            prefetch_track(t, t->live[n + 8]);
-        double age = dt_s(time, k->t_update);
-        if (age > t->cfg.delete_after_s || t->hot[i].superseded) {
-            drop_track(t, i, time, t->hot[i].superseded ? "superseded" : "timeout", emit, ud);
-            continue;
-        }
-        /* Most tracks only need their predicted position and position variance;
-         * the whole prediction is made for the few that change status. */
-        double e, no, trace;
-        vg_kf kf;
-        if (cv) {
-            trace = cv_pos_trace_at(&k->st.kf, dt_s(time, k->t_state), t->cfg.process_noise,
-                                    &e, &no);
-        } else {
-            state s = k->st;
-            st_predict(t, &s, dt_s(time, k->t_state));
-            st_combined(t, &s, &kf);
-            trace = pos_trace(&kf);
-            e = kf.x[0];
-            no = kf.x[1];
-        }
-        if (trace > t->cfg.delete_pos_var) {
-            drop_track(t, i, time, "covariance", emit, ud);
-            continue;
-        }
-        n++;
-        if (k->status == VG_TRACK_CONFIRMED && age > t->cfg.coast_after_s) {
-            k->status = VG_TRACK_COASTING;
-            if (cv) {
-                kf = k->st.kf;
-                vg_kf_predict_cv(&kf, dt_s(time, k->t_state), t->cfg.process_noise);
-            }
-            emit_track(t, k, &kf, time, emit, ud);
-        }
-        const vg_kf *v = cv ? &k->st.kf : &kf;
-        vg_trk_file_in_grid(t, i, e, no, v->x[3], v->x[4]);
-    }
-    vg_trk_id_rebuild_if_needed(t);
 }

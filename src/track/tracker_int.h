@@ -214,6 +214,12 @@ static inline const vg_kf *st_kf(const vg_tracker *t, const state *s, vg_kf *tmp
     return tmp;
 }
 
+/* Trace of a filter's position covariance. */
+static inline double vg_trk_pos_trace(const vg_kf *kf)
+{
+    return kf->P[0] + kf->P[7] + kf->P[14];
+}
+
 static inline double dt_s(vg_time to, vg_time from)
 {
     return (double)(to - from) / 1e6;
@@ -226,6 +232,12 @@ void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o
 void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn);
 bool vg_trk_grow_tracks(vg_tracker *t);
 bool vg_trk_grow_cols(vg_tracker *t);
+/* Emit track k's state kf at time as a track event. */
+void vg_trk_emit(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
+                 vg_track_emit_fn emit, void *ud);
+/* Emit track i's drop (reason: a constant) and free its slot. */
+void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,
+                 vg_track_emit_fn emit, void *ud);
 
 /* identity.c */
 static inline bool vg_trk_id_cooperative(vg_identity_source s)

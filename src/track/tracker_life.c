@@ -1,6 +1,7 @@
 /* track/tracker_life.c — a tracker's life outside scans: configuration defaults
  * and checks, creation and memory growth, moving tracks to a new site frame,
- * turning tracks into output form, visiting them for reports. */
+ * turning tracks into output events (updates and drops), visiting them for
+ * reports. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -79,6 +80,45 @@ void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o
     o->operator_pos = k->operator_pos;
     o->integrity = k->integrity;
     o->born = k->born;
+}
+
+void vg_trk_emit(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
+                 vg_track_emit_fn emit, void *ud)
+{
+    /* Not cleared first: vg_trk_fill writes every member (outputs are many). */
+    t->out.type = VG_EV_TRACK;
+    t->out.time = time;
+    vg_trk_fill(t, k, kf, &t->out.u.track);
+    emit(ud, &t->out);
+}
+
+void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,
+                 vg_track_emit_fn emit, void *ud)
+{
+    trk *k = &t->tracks[i];
+    t->out.type = VG_EV_TRACK_DROP;
+    t->out.time = time;
+    memset(&t->out.u.track_drop, 0, sizeof t->out.u.track_drop);
+    t->out.u.track_drop.id = k->id;
+    /* A bounded copy of a constant (snprintf would cost more than the drop); the
+     * memset above terminated it. */
+    size_t len = strlen(reason);
+    if (len >= sizeof t->out.u.track_drop.reason)
+        len = sizeof t->out.u.track_drop.reason - 1;
+    memcpy(t->out.u.track_drop.reason, reason, len);
+    emit(ud, &t->out);
+    vg_grid_remove(&t->grid, i);
+    vg_trk_id_remove(t, i);
+    k->live = false;
+    int32_t last = t->live[--t->nlive];
+    t->live[k->live_pos] = last;
+    t->tracks[last].live_pos = k->live_pos;
+    k->free_next = t->free_head;
+    t->free_head = i;
+    t->st.deleted++;
+    t->st.live--;
+    if (k->status != VG_TRACK_TENTATIVE)
+        t->st.live_confirmed--;
 }
 
 void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn)

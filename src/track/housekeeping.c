@@ -1,0 +1,85 @@
+/* track/housekeeping.c — what the tracker does once a second between scans: drop
+ * the tracks too old or too uncertain to follow, mark the silent confirmed ones as
+ * coasting, and re-file every track in the spatial grid at its predicted position
+ * (so that a query radius grown by the fastest track's travel since then always
+ * finds it). Outputs the drops and the coasting tracks. */
+#include <math.h>
+
+#include "track/tracker_int.h"
+
+/* Where a CV track will be at dt ≥ 0 from its state, and the trace of its predicted
+ * position covariance: what housekeeping needs, without predicting the whole
+ * covariance. The arithmetic is vg_kf_predict_cv's for these entries, so the
+ * decisions are those a full prediction would give. */
+static double cv_pos_trace_at(const vg_kf *kf, double dt, double q, double *e, double *n)
+{
+    *e = kf->x[0];
+    *n = kf->x[1];
+    if (!(dt > 0.0) || !isfinite(dt))
+        return vg_trk_pos_trace(kf);
+    *e += dt * kf->x[3];
+    *n += dt * kf->x[4];
+    const double *P = kf->P;
+    double dt2 = dt * dt;
+    double qpp = q * dt2 * dt / 3.0;
+    double d[3];
+    for (int i = 0; i < 3; i++) {
+        double pv = P[i * VG_KF_N + i + 3] + dt * P[(i + 3) * VG_KF_N + i + 3];
+        d[i] = (P[i * VG_KF_N + i] + dt * P[(i + 3) * VG_KF_N + i]) + dt * pv + qpp;
+    }
+    return d[0] + d[1] + d[2];
+}
+
+void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, void *ud)
+{
+    vg_grid_clear(&t->grid);
+    vg_grid_reserve(&t->grid, (uint32_t)t->nlive); /* no room: puts rebuild as they go */
+    t->vmax = 0.0;
+    t->grid_time = time;
+    bool cv = t->cfg.model != VG_TRACK_MODEL_IMM;
+    /* Walk the live list by position: a drop moves the last entry into the current
+     * one, which is then visited next (hence no increment after a drop). The order
+     * depends only on the events, so outputs stay deterministic. */
+    for (int32_t n = 0; n < t->nlive;) {
+        int32_t i = t->live[n];
+        trk *k = &t->tracks[i];
+        if (n + 8 < t->nlive)
+            prefetch_track(t, t->live[n + 8]);
+        double age = dt_s(time, k->t_update);
+        if (age > t->cfg.delete_after_s || t->hot[i].superseded) {
+            vg_trk_drop(t, i, time, t->hot[i].superseded ? "superseded" : "timeout", emit, ud);
+            continue;
+        }
+        /* Most tracks only need their predicted position and position variance;
+         * the whole prediction is made for the few that change status. */
+        double e, no, trace;
+        vg_kf kf;
+        if (cv) {
+            trace = cv_pos_trace_at(&k->st.kf, dt_s(time, k->t_state), t->cfg.process_noise,
+                                    &e, &no);
+        } else {
+            state s = k->st;
+            st_predict(t, &s, dt_s(time, k->t_state));
+            st_combined(t, &s, &kf);
+            trace = vg_trk_pos_trace(&kf);
+            e = kf.x[0];
+            no = kf.x[1];
+        }
+        if (trace > t->cfg.delete_pos_var) {
+            vg_trk_drop(t, i, time, "covariance", emit, ud);
+            continue;
+        }
+        n++;
+        if (k->status == VG_TRACK_CONFIRMED && age > t->cfg.coast_after_s) {
+            k->status = VG_TRACK_COASTING;
+            if (cv) {
+                kf = k->st.kf;
+                vg_kf_predict_cv(&kf, dt_s(time, k->t_state), t->cfg.process_noise);
+            }
+            vg_trk_emit(t, k, &kf, time, emit, ud);
+        }
+        const vg_kf *v = cv ? &k->st.kf : &kf;
+        vg_trk_file_in_grid(t, i, e, no, v->x[3], v->x[4]);
+    }
+    vg_trk_id_rebuild_if_needed(t);
+}
