@@ -8,15 +8,19 @@
 
 #include "sim_int.h"
 
+/* The field of view's width in azimuth: the sector clockwise from az_from to
+ * az_to, all around (360) when they coincide modulo 360. */
+static double view_width(const vg_sim_sensor *s)
+{
+    double width = fmod(s->az_to - s->az_from + 720.0, 360.0);
+    return width == 0.0 ? 360.0 : width;
+}
+
 /* Whether azimuth az and elevation el (degrees, the sensor's frame) are in its
- * field of view: the sector clockwise from az_from to az_to (all around when they
- * coincide modulo 360), up to el_max. */
+ * field of view, up to el_max. */
 static bool in_view(const vg_sim_sensor *s, double az, double el)
 {
-    if (el > s->el_max)
-        return false;
-    double width = fmod(s->az_to - s->az_from + 720.0, 360.0);
-    return width == 0.0 || fmod(az - s->az_from + 720.0, 360.0) <= width;
+    return el <= s->el_max && fmod(az - s->az_from + 720.0, 360.0) <= view_width(s);
 }
 
 /* A plot of nothing: false alarm or clutter, with its class hint. */
@@ -115,9 +119,7 @@ int sim_radar_scan(sim_run *r, const vg_sim_sensor *s)
     if (rc)
         return rc;
     /* False plots: low (0–3° of elevation), anywhere in the field of view. */
-    double width = fmod(s->az_to - s->az_from + 720.0, 360.0);
-    if (width == 0.0)
-        width = 360.0;
+    double width = view_width(s);
     int nfa = vg_sim_rng_poisson(&r->rng, s->false_alarms);
     for (int i = 0; i < nfa; i++) {
         double range = 50 + (s->range_m - 50) * vg_sim_rng_uniform(&r->rng);

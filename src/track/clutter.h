@@ -1,15 +1,15 @@
-/* track/clutter.h — a clutter map (private to the tracker): where plots that joined
- * no track keep arriving.
+/* track/clutter.h — a clutter map (private to the tracker): where plots that belong
+ * to no established object keep arriving.
  *
  * A radar sees the river's surface, boats and the quays' edges scan after scan;
  * random plots there keep starting tracks, and a few of them string together into
  * a confirmed "object" that hovers over the water. The map counts, per cell of the
- * site frame, the plots that started (or would have started) a track, with an
- * exponential memory: the plots that start a tentative track or join one. The
- * tracker starts no track from a plot, and confirms no tentative track, where they
- * arrive faster than a threshold. Plots of confirmed tracks are not counted, so a
- * tracked drone does not mark its own path. Fixed capacity, no
- * allocation after creation; deterministic (times are the detections'). */
+ * site frame and with an exponential memory, the plots without a cooperative
+ * identity that start a tentative track (or would have) or join one. Where they
+ * arrive faster than a threshold, the tracker starts no track and confirms no
+ * tentative one. Plots of confirmed tracks are not counted, so a tracked drone does
+ * not mark its own path. Fixed capacity, no allocation after creation;
+ * deterministic (times are the detections'). */
 #ifndef VIGIE_TRACK_CLUTTER_H
 #define VIGIE_TRACK_CLUTTER_H
 

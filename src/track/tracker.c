@@ -425,12 +425,12 @@ static bool clutter_exempt(const trk *k, const vg_track_input *d)
            (d && vg_trk_id_cooperative(d->identity.source));
 }
 
-/* Whether tentative track k sits where clutter arrives faster than the map allows. */
-static bool in_dense_clutter(const vg_tracker *t, const trk *k, vg_time time)
+/* Whether track i sits where clutter arrives faster than the map allows. */
+static bool in_dense_clutter(const vg_tracker *t, int32_t i, vg_time time)
 {
-    return t->clutter.cells && !clutter_exempt(k, NULL) &&
-           vg_clutter_map_rate(&t->clutter, t->hot[k - t->tracks].x, t->hot[k - t->tracks].y,
-                               time) > t->cfg.clutter_map_rate;
+    return t->clutter.cells && !clutter_exempt(&t->tracks[i], NULL) &&
+           vg_clutter_map_rate(&t->clutter, t->hot[i].x, t->hot[i].y, time) >
+               t->cfg.clutter_map_rate;
 }
 
 static void confirm_or_expire(vg_tracker *t, int32_t i, vg_time time, vg_track_emit_fn emit,
@@ -439,7 +439,7 @@ static void confirm_or_expire(vg_tracker *t, int32_t i, vg_time time, vg_track_e
     trk *k = &t->tracks[i];
     if (k->status != VG_TRACK_TENTATIVE)
         return;
-    if (k->hits >= t->cfg.confirm_hits && !in_dense_clutter(t, k, time)) {
+    if (k->hits >= t->cfg.confirm_hits && !in_dense_clutter(t, i, time)) {
         k->status = VG_TRACK_CONFIRMED;
         t->hot[i].tentative = false;
         t->st.confirmed++;
