@@ -61,12 +61,11 @@ static void st_init(const vg_tracker *t, state *s, const vg_kf *kf)
 
 /* ---- creation ---------------------------------------------------------------- */
 
-static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in, vg_time time,
+static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in,
                             uint32_t extra_integrity)
 {
     const vg_track_input *d = in;
     k->updates++;
-    k->t_update = time;
     memcpy(k->sensor, d->sensor, sizeof k->sensor);
     if (d->identity.source != VG_IDSRC_NONE &&
         (k->identity.source == VG_IDSRC_NONE ||
@@ -120,7 +119,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     k->opportunities = 1;
     memcpy(k->logp, t->class_prior, sizeof k->logp);
     memcpy(k->class_p, t->class_prior_p, sizeof k->class_p);
-    apply_detection(t, k, in, time, integrity);
+    apply_detection(t, k, in, integrity);
     t->hot[i].stamp = 0; /* scans count from 1: a reused slot is no one's column */
     t->hot[i].superseded = false;
     vg_trk_refresh_hot(t, i);
@@ -500,7 +499,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
              * is the same object re-acquired (it left coverage and came back): move
              * the track here. If it is being tracked right now, two places claim one
              * identity: a possible spoof, tracked apart and flagged. */
-            if (dt_s(time, t->tracks[k].t_update) > t->cfg.coast_after_s) {
+            if (dt_s(time, t->tracks[k].t_state) > t->cfg.coast_after_s) {
                 vg_meas_model pos;
                 const vg_meas_model *pm = &in[r].mm;
                 if (pm->kind == VG_MM_POLAR && vg_meas_to_position(pm, &pos) == 0)
@@ -614,7 +613,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
                 k->t_fix = time;
             if (in[r].mm.kind != VG_MM_BEARING)
                 k->bearing_only = false;
-            apply_detection(t, k, &in[r], time, 0);
+            apply_detection(t, k, &in[r], 0);
             vg_trk_refresh_hot(t, col->track);
             t->st.assigned++;
             if (t->clutter.cells && k->status == VG_TRACK_TENTATIVE && !clutter_exempt(k, &in[r]))

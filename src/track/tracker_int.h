@@ -20,8 +20,8 @@ typedef struct trk {
     bool live;
     vg_track_status status;
     uint64_t id;
-    vg_time t_state;            /* time of the state estimate */
-    vg_time t_update;           /* time of the last measurement update */
+    vg_time t_state;            /* time of the state estimate, which only a
+                                 * measurement sets: the last update's time */
     vg_time t_kin;              /* last kinematic class evidence */
     vg_time born;               /* first detection */
     vg_time t_fix;              /* last update that located it: a position, a radar
@@ -69,6 +69,17 @@ typedef struct trk_hot {
 /* One cache line per entry: a query touches several tracks, each costs a line. */
 _Static_assert(sizeof(trk_hot) == 64, "trk_hot is one cache line");
 
+/* What housekeeping reads of every live track each second, kept apart from the
+ * records like trk_hot: a CV track's position variance at dt after t_state,
+ * trace(P_pos) = tr0 + tr1·dt + tr2·dt² + q·dt³, so that most tracks are kept or
+ * dropped without their record being read (see housekeeping.c). tr1_abs bounds the
+ * rounding of the exact computation. */
+typedef struct trk_keep {
+    double tr0, tr1, tr1_abs, tr2;
+} trk_keep;
+
+_Static_assert(sizeof(trk_keep) == 32, "two trk_keep per cache line");
+
 /* Per scan, per candidate track: its prediction to the scan's time. */
 typedef struct column {
     int32_t track;
@@ -98,6 +109,7 @@ struct vg_tracker {
     vg_enu_frame site;
     trk *tracks;                /* grown by doubling up to max_tracks */
     trk_hot *hot;               /* one per track record, grown with them */
+    trk_keep *keep;             /* likewise */
     int32_t track_cap;
     int32_t free_head;
     int32_t *live;              /* indices of live tracks, in no particular order */
@@ -183,6 +195,18 @@ static inline void prefetch_track(const vg_tracker *t, int32_t i)
     __builtin_prefetch((const char *)k + 64);
     for (size_t off = 0; off < sizeof(vg_kf); off += 64)
         __builtin_prefetch(s + off);
+#else
+    (void)t;
+    (void)i;
+#endif
+}
+
+/* Likewise for track i's summaries, which housekeeping reads instead of the record. */
+static inline void prefetch_summaries(const vg_tracker *t, int32_t i)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(&t->hot[i]);
+    __builtin_prefetch(&t->keep[i]);
 #else
     (void)t;
     (void)i;

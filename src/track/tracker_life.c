@@ -60,6 +60,16 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
     h->tentative = k->status == VG_TRACK_TENTATIVE;
     h->cooperative = vg_trk_id_cooperative(k->identity.source);
     h->rf_linked = k->rf[0] != '\0';
+    /* trace(P_pos) after dt: per axis (Ppp + dt·Pvp) + dt·(Ppv + dt·Pvv) + q·dt³/3 */
+    trk_keep *kp = &t->keep[i];
+    kp->tr0 = vg_trk_pos_trace(c);
+    kp->tr1 = kp->tr1_abs = kp->tr2 = 0.0;
+    for (int a = 0; a < 3; a++) {
+        double pv = c->P[a * VG_KF_N + a + 3], vp = c->P[(a + 3) * VG_KF_N + a];
+        kp->tr1 += pv + vp;
+        kp->tr1_abs += fabs(pv) + fabs(vp);
+        kp->tr2 += c->P[(a + 3) * VG_KF_N + a + 3];
+    }
 }
 
 void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o)
@@ -164,13 +174,21 @@ bool vg_trk_grow_tracks(vg_tracker *t)
     /* Cache-line aligned, so that each entry is one line (aligned_alloc wants a
      * multiple of the alignment: 256 · 2^k entries of 64 bytes are). */
     trk_hot *h = aligned_alloc(64, (size_t)cap * sizeof *h);
-    if (!h)
+    trk_keep *kp = aligned_alloc(64, (size_t)cap * sizeof *kp);
+    if (!h || !kp) {
+        free(h);
+        free(kp);
         return false; /* the larger record array is kept; track_cap is unchanged */
-    if (t->hot)
+    }
+    if (t->hot) {
         memcpy(h, t->hot, (size_t)t->track_cap * sizeof *h);
+        memcpy(kp, t->keep, (size_t)t->track_cap * sizeof *kp);
+    }
     free(t->hot);
+    free(t->keep);
     memset(h + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *h);
     t->hot = h;
+    t->keep = kp;
     /* New records are not cleared: start_track clears each one it takes, and
      * nothing reads a record before (a free record is only ever its free_next). */
     for (int32_t i = cap - 1; i >= t->track_cap; i--) {
@@ -199,9 +217,11 @@ bool vg_trk_grow_cols(vg_tracker *t)
 
 size_t vg_tracker_track_bytes(void)
 {
-    /* the record, its live-list entry, its grid links and its identity-table share;
-     * the grid's window is at most two entries per table slot */
-    return sizeof(trk) + sizeof(int32_t) * (1 + 3) + sizeof(int32_t) * 2 +
+    /* the record and its gating and housekeeping summaries, its live-list entry,
+     * its grid links and its identity-table share; the grid's window is at most
+     * two entries per table slot */
+    return sizeof(trk) + sizeof(trk_hot) + sizeof(trk_keep) + sizeof(int32_t) * (1 + 3) +
+           sizeof(int32_t) * 2 +
            (sizeof(vg_grid_cell) + 2 * sizeof(int32_t)) * 4 + sizeof(uint32_t) * 4;
 }
 
@@ -301,6 +321,7 @@ void vg_tracker_free(vg_tracker *t)
     vg_assign_free(&t->assign);
     free(t->tracks);
     free(t->hot);
+    free(t->keep);
     free(t->live);
     free(t->ids);
     free(t->cols);
