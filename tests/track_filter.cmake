@@ -2,3 +2,7 @@
 # Included by tests/CMakeLists.txt.
 vg_unit_test(test_filter)
 vg_unit_test(test_kf_axes)
+# The space-ordered first pass against queries in detection order: needs the
+# tracker's private header for the knob that turns the ordering off.
+vg_unit_test(test_tracker_order)
+target_include_directories(test_tracker_order PRIVATE ${PROJECT_SOURCE_DIR}/src)

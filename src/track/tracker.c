@@ -254,6 +254,21 @@ static bool defer(vg_tracker *t, int32_t i)
     return true;
 }
 
+static void record_candidate(vg_tracker *t, int32_t i, bool later)
+{
+    if (t->ncands == t->cands_cap) {
+        int64_t want = t->cands_cap ? 2 * (int64_t)t->cands_cap : 4096;
+        candidate *c = want <= INT32_MAX / 2 ? realloc(t->cands, (size_t)want * sizeof *c) : NULL;
+        if (!c) {
+            t->cands_lost = true;
+            return;
+        }
+        t->cands = c;
+        t->cands_cap = (int32_t)want;
+    }
+    t->cands[t->ncands++] = (candidate){i, later};
+}
+
 static void consider(void *ud, int32_t i)
 {
     vg_tracker *t = ud;
@@ -306,6 +321,10 @@ static void consider(void *ud, int32_t i)
                        t->g_var_h;
         if (dist2 > t->gate2 * bound * 1.0001 + 1e-9)
             return;
+    }
+    if (t->g_record) {
+        record_candidate(t, i, later);
+        return;
     }
     if (later) {
         /* Whether its column is bound is checked again when it is gated: only the
@@ -374,6 +393,110 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
                                in->mm.sensor.z};
         vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, step, consider, t, t->hot,
                       sizeof *t->hot);
+    }
+}
+
+/* Sort t->order[0, m) by the cell of each detection's query point (row by row of
+ * cells; equal cells keep detection order): an LSD radix sort on 11-bit digits of
+ * the cell's index in the scan's bounding rectangle. Left as it is when that
+ * rectangle has more than 2^32 cells. Only the order of the grid queries changes:
+ * what each finds does not. */
+static void sort_by_cell(vg_tracker *t, const vg_track_input *in, int32_t m)
+{
+    double cell = t->cfg.grid_cell_m;
+    int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
+    for (int32_t k = 0; k < m; k++) {
+        const vg_meas_model *mm = &in[t->order[k]].mm;
+        /* Bearings query along their ray from the sensor: its cell will do. */
+        double x = mm->kind == VG_MM_POSITION ? mm->z[0] : mm->sensor.x;
+        double y = mm->kind == VG_MM_POSITION ? mm->z[1] : mm->sensor.y;
+        int64_t ix = vg_grid_coord(x, cell), iy = vg_grid_coord(y, cell);
+        /* vg_grid_coord clamps to ±2^30: the cell fits 31 bits with its sign. */
+        t->sort_key[k] = (uint32_t)(int32_t)ix;
+        t->sort_key_tmp[k] = (uint32_t)(int32_t)iy;
+        x0 = ix < x0 ? ix : x0;
+        x1 = ix > x1 ? ix : x1;
+        y0 = iy < y0 ? iy : y0;
+        y1 = iy > y1 ? iy : y1;
+    }
+    uint64_t w = (uint64_t)(x1 - x0) + 1, h = (uint64_t)(y1 - y0) + 1;
+    if (m == 0 || w * h > UINT32_MAX)
+        return;
+    for (int32_t k = 0; k < m; k++) {
+        int64_t ix = (int32_t)t->sort_key[k], iy = (int32_t)t->sort_key_tmp[k];
+        t->sort_key[k] = (uint32_t)((uint64_t)(iy - y0) * w + (uint64_t)(ix - x0));
+    }
+    uint32_t *key = t->sort_key, *key_tmp = t->sort_key_tmp;
+    int32_t *ord = t->order, *ord_tmp = t->order_tmp;
+    uint64_t top = w * h - 1;
+    for (unsigned shift = 0; shift < 32 && (top >> shift) != 0; shift += 11) {
+        uint32_t count[2048] = {0};
+        for (int32_t k = 0; k < m; k++)
+            count[(key[k] >> shift) & 2047u]++;
+        for (uint32_t d = 0, sum = 0; d < 2048; d++) {
+            uint32_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (int32_t k = 0; k < m; k++) {
+            uint32_t to = count[(key[k] >> shift) & 2047u]++;
+            key_tmp[to] = key[k];
+            ord_tmp[to] = ord[k];
+        }
+        uint32_t *ks = key;
+        key = key_tmp;
+        key_tmp = ks;
+        int32_t *os = ord;
+        ord = ord_tmp;
+        ord_tmp = os;
+    }
+    if (ord != t->order)
+        memcpy(t->order, ord, (size_t)m * sizeof *ord);
+}
+
+/* The first pass: every open detection's grid query, in cell order, recording the
+ * candidates; then, in detection order, each candidate gated or deferred — the
+ * calls, in the order, that a query per detection in detection order makes. */
+static void gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg_time time)
+{
+    int32_t m = 0;
+    for (int r = 0; r < n; r++)
+        if (t->row[r] == ROW_OPEN)
+            t->order[m++] = r;
+    if (m >= t->space_order_min)
+        sort_by_cell(t, in, m);
+    t->ncands = 0;
+    t->cands_lost = false;
+    t->g_record = true;
+    for (int32_t k = 0; k < m && !t->cands_lost; k++) {
+        int32_t r = t->order[k];
+        t->cand_first[r] = t->ncands;
+        gather(t, r, &in[r], time);
+        t->cand_n[r] = t->ncands - t->cand_first[r];
+    }
+    t->g_record = false;
+    if (t->cands_lost) { /* out of memory for the list: one query per detection */
+        for (int r = 0; r < n; r++)
+            if (t->row[r] == ROW_OPEN)
+                gather(t, r, &in[r], time);
+        return;
+    }
+    for (int r = 0; r < n; r++) {
+        if (t->row[r] != ROW_OPEN || t->cand_n[r] == 0)
+            continue;
+        /* The records the gate will predict, a few detections ahead. */
+        for (int a = r + 4; a < n && a <= r + 4; a++)
+            if (t->row[a] == ROW_OPEN)
+                for (int32_t c = 0; c < t->cand_n[a]; c++)
+                    prefetch_track(t, t->cands[t->cand_first[a] + c].track);
+        aim(t, r, &in[r], time);
+        const candidate *c = &t->cands[t->cand_first[r]];
+        for (int32_t k = 0; k < t->cand_n[r]; k++) {
+            if (!c[k].later)
+                gate_pair(t, c[k].track);
+            else if (!defer(t, c[k].track))
+                t->defer_lost = true;
+        }
     }
 }
 
@@ -546,7 +669,9 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         t->nedges = 0;
         t->g_row = -1;
         t->g_det = NULL;
-        if (pass == 1 && !t->defer_lost) {
+        if (pass == 0) {
+            gather_first_pass(t, in, n, time);
+        } else if (!t->defer_lost) {
             gather_deferred(t, in, time);
         } else {
             for (int r = 0; r < n; r++)

@@ -95,6 +95,15 @@ typedef struct deferred {
     int32_t row, track;
 } deferred;
 
+/* A track the first pass's grid query found for a detection: gated (or deferred,
+ * when `later`) once every detection has been queried. */
+typedef struct candidate {
+    int32_t track;
+    int32_t later;
+} candidate;
+
+#define VG_SPACE_ORDER_MIN 256
+
 #define ID_EMPTY (-1)
 #define ID_TOMB (-2)
 
@@ -134,6 +143,20 @@ struct vg_tracker {
     deferred *defer;            /* tentative candidates of the first pass */
     int32_t ndefer, defer_cap;
     bool defer_lost;            /* the list could not grow: query again in pass 2 */
+    /* The first pass queries the grid in the order of the detections' cells, so that
+     * consecutive queries share cells and tracks (in cache), then gates what they
+     * found in detection order, so that columns, edges and outputs come out as a
+     * query per detection in order would give them. */
+    candidate *cands;
+    int32_t ncands, cands_cap;
+    bool cands_lost;            /* the list could not grow: gather in detection order */
+    bool g_record;              /* consider() records candidates instead of gating */
+    int32_t space_order_min;    /* smaller scans are queried in detection order:
+                                 * sorting them would cost more than it saves
+                                 * (VG_SPACE_ORDER_MIN; tests change it) */
+    int32_t *cand_first, *cand_n; /* per detection: its candidates in cands */
+    int32_t *order, *order_tmp; /* open detections, sorted by cell */
+    uint32_t *sort_key, *sort_key_tmp;
     /* gathering context */
     const vg_meas_model *g_mm;
     const vg_track_input *g_det;

@@ -273,6 +273,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
                                  ? max_d(cfg->process_noise, cfg->process_noise_manoeuvre)
                                  : cfg->process_noise);
     t->gate2 = cfg->gate * cfg->gate;
+    t->space_order_min = VG_SPACE_ORDER_MIN;
     t->next_id = 1;
     t->free_head = -1;
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
@@ -291,10 +292,17 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->row_to_col = malloc((size_t)cfg->max_scan * sizeof *t->row_to_col);
     t->solve_rows = malloc((size_t)cfg->max_scan * sizeof *t->solve_rows);
     t->row_logdet_r = malloc((size_t)cfg->max_scan * sizeof *t->row_logdet_r);
+    t->cand_first = malloc((size_t)cfg->max_scan * sizeof *t->cand_first);
+    t->cand_n = malloc((size_t)cfg->max_scan * sizeof *t->cand_n);
+    t->order = malloc((size_t)cfg->max_scan * sizeof *t->order);
+    t->order_tmp = malloc((size_t)cfg->max_scan * sizeof *t->order_tmp);
+    t->sort_key = malloc((size_t)cfg->max_scan * sizeof *t->sort_key);
+    t->sort_key_tmp = malloc((size_t)cfg->max_scan * sizeof *t->sort_key_tmp);
     vg_class_init(t->class_prior);
     vg_class_probabilities(t->class_prior, t->class_prior_p);
     if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->solve_rows ||
-        !t->row_logdet_r ||
+        !t->row_logdet_r || !t->cand_first || !t->cand_n || !t->order || !t->order_tmp ||
+        !t->sort_key || !t->sort_key_tmp ||
         !vg_trk_grow_tracks(t) ||
         !vg_trk_grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
@@ -330,6 +338,13 @@ void vg_tracker_free(vg_tracker *t)
     free(t->row_to_col);
     free(t->solve_rows);
     free(t->row_logdet_r);
+    free(t->cand_first);
+    free(t->cand_n);
+    free(t->order);
+    free(t->order_tmp);
+    free(t->sort_key);
+    free(t->sort_key_tmp);
+    free(t->cands);
     free(t->defer);
     free(t);
 }
