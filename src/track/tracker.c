@@ -146,6 +146,7 @@ static int32_t column_of(vg_tracker *t, int32_t i, vg_time time)
     int32_t c = t->ncols++;
     column *col = &t->cols[c];
     col->track = i;
+    t->col_track[c] = i;
     col->hit = false;
     st_copy(t, &col->pred, &k->st);
     /* A detection older than the state (sensors' clocks disagree a little) updates
@@ -287,7 +288,7 @@ static void consider(void *ud, int32_t i)
      * tentative track without a cooperative identity: a bearing cannot confirm that
      * an object is where a single radar plot said, and a link bound to clutter would
      * make it a drone. */
-    if (t->g_mm->kind == VG_MM_BEARING) {
+    if (t->g_bearing) {
         bool link = vg_trk_id_is_rf(&t->g_det->identity);
         bool same_link = link && h->rf_linked &&
                          strcmp(t->tracks[i].rf, t->g_det->identity.id) == 0;
@@ -306,7 +307,7 @@ static void consider(void *ud, int32_t i)
      * track's horizontal variance extrapolated to the scan time plus the detection's.
      * Tracks beyond gate × that bound cannot pass the gate, so skipping them loses
      * no pair. */
-    if (t->g_mm->kind != VG_MM_BEARING) {
+    if (!t->g_bearing) {
         double dt = max_d(dt_s(t->g_time, h->t_state), 0.0);
         double ex = h->x + h->vx * dt - t->g_point.x;
         double ey = h->y + h->vy * dt - t->g_point.y;
@@ -371,13 +372,18 @@ static void aim(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time ti
     t->g_time = time;
 }
 
-static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
+/* Gather the candidates of detection `row`, whose query point (its position, or its
+ * sensor for a bearing) and horizontal variance are given. */
+static void gather_around(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time,
+                          const query_point *q)
 {
     aim(t, row, in, time);
+    t->g_bearing = q->bearing;
     t->g_radius = query_radius(t, time);
     t->g_radius2 = t->g_radius * t->g_radius;
-    t->g_point = detection_point(&in->mm, &t->g_var_h);
-    if (in->mm.kind != VG_MM_BEARING) {
+    t->g_point = (vg_vec3){q->x, q->y, 0.0};
+    t->g_var_h = q->var_h;
+    if (!q->bearing) {
         vg_grid_query(&t->grid, t->g_point.x, t->g_point.y, t->g_radius, consider, t, t->hot,
                       sizeof *t->hot);
         return;
@@ -396,21 +402,35 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
     }
 }
 
+static query_point query_point_of(const vg_track_input *in)
+{
+    query_point q;
+    vg_vec3 p = detection_point(&in->mm, &q.var_h);
+    q.x = p.x;
+    q.y = p.y;
+    q.bearing = in->mm.kind == VG_MM_BEARING;
+    return q;
+}
+
+static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
+{
+    query_point q = query_point_of(in);
+    gather_around(t, row, in, time, &q);
+}
+
 /* Sort t->order[0, m) by the cell of each detection's query point (row by row of
  * cells; equal cells keep detection order): an LSD radix sort on 11-bit digits of
  * the cell's index in the scan's bounding rectangle. Left as it is when that
  * rectangle has more than 2^32 cells. Only the order of the grid queries changes:
  * what each finds does not. */
-static void sort_by_cell(vg_tracker *t, const vg_track_input *in, int32_t m)
+static void sort_by_cell(vg_tracker *t, int32_t m)
 {
     double cell = t->cfg.grid_cell_m;
     int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
     for (int32_t k = 0; k < m; k++) {
-        const vg_meas_model *mm = &in[t->order[k]].mm;
-        /* Bearings query along their ray from the sensor: its cell will do. */
-        double x = mm->kind == VG_MM_POSITION ? mm->z[0] : mm->sensor.x;
-        double y = mm->kind == VG_MM_POSITION ? mm->z[1] : mm->sensor.y;
-        int64_t ix = vg_grid_coord(x, cell), iy = vg_grid_coord(y, cell);
+        /* A bearing's point is its sensor, where its walk along the ray starts. */
+        const query_point *q = &t->qpoint[t->order[k]];
+        int64_t ix = vg_grid_coord(q->x, cell), iy = vg_grid_coord(q->y, cell);
         /* vg_grid_coord clamps to ±2^30: the cell fits 31 bits with its sign. */
         t->sort_key[k] = (uint32_t)(int32_t)ix;
         t->sort_key_tmp[k] = (uint32_t)(int32_t)iy;
@@ -459,19 +479,24 @@ static void sort_by_cell(vg_tracker *t, const vg_track_input *in, int32_t m)
  * calls, in the order, that a query per detection in detection order makes. */
 static void gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg_time time)
 {
+    /* The query points, read from the detections in their order: the queries in
+     * cell order then touch only this small array, not the detections. */
     int32_t m = 0;
-    for (int r = 0; r < n; r++)
-        if (t->row[r] == ROW_OPEN)
-            t->order[m++] = r;
+    for (int r = 0; r < n; r++) {
+        if (t->row[r] != ROW_OPEN)
+            continue;
+        t->order[m++] = r;
+        t->qpoint[r] = query_point_of(&in[r]);
+    }
     if (m >= t->space_order_min)
-        sort_by_cell(t, in, m);
+        sort_by_cell(t, m);
     t->ncands = 0;
     t->cands_lost = false;
     t->g_record = true;
     for (int32_t k = 0; k < m && !t->cands_lost; k++) {
         int32_t r = t->order[k];
         t->cand_first[r] = t->ncands;
-        gather(t, r, &in[r], time);
+        gather_around(t, r, &in[r], time, &t->qpoint[r]);
         t->cand_n[r] = t->ncands - t->cand_first[r];
     }
     t->g_record = false;
@@ -721,7 +746,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
     for (int r = 0; r < n; r++) {
         int32_t c = t->row[r];
         if (r + 4 < n && t->row[r + 4] >= 0)
-            prefetch_track(t, t->cols[t->row[r + 4]].track);
+            prefetch_track(t, t->col_track[t->row[r + 4]]);
         if (c >= 0) {
             column *col = &t->cols[c];
             /* A failed update leaves the prediction as it was. */
@@ -783,7 +808,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         column *col = &t->cols[c];
         trk *k = &t->tracks[col->track];
         if (c + 4 < t->ncols)
-            prefetch_track(t, t->cols[c + 4].track);
+            prefetch_track(t, t->col_track[c + 4]);
         if (!k->live)
             continue;
         if (k->opportunities < UINT16_MAX)

@@ -102,6 +102,12 @@ typedef struct candidate {
     int32_t later;
 } candidate;
 
+/* Where a detection's grid query is centred, and its horizontal variance (trace). */
+typedef struct query_point {
+    double x, y, var_h;
+    bool bearing;               /* walks the bearing's ray from (x, y), its sensor */
+} query_point;
+
 #define VG_SPACE_ORDER_MIN 256
 
 #define ID_EMPTY (-1)
@@ -132,6 +138,9 @@ struct vg_tracker {
     /* scan workspace */
     uint32_t stamp;
     column *cols;               /* grown by doubling up to max_cols */
+    int32_t *col_track;         /* cols[c].track again, in a small array: looking a
+                                 * few columns ahead to prefetch their tracks must
+                                 * not wait for the columns' own memory */
     int32_t ncols, cols_cap, max_cols;
     vg_assign assign;
     vg_assign_edge *edges;
@@ -157,6 +166,7 @@ struct vg_tracker {
     int32_t *cand_first, *cand_n; /* per detection: its candidates in cands */
     int32_t *order, *order_tmp; /* open detections, sorted by cell */
     uint32_t *sort_key, *sort_key_tmp;
+    query_point *qpoint;        /* per detection */
     /* gathering context */
     const vg_meas_model *g_mm;
     const vg_track_input *g_det;
@@ -166,6 +176,7 @@ struct vg_tracker {
     vg_time g_time;
     bool g_tentative;           /* this pass considers tentative tracks only, or none */
     bool g_defer;               /* and it defers the tentative ones to the next pass */
+    bool g_bearing;             /* the detection is a bearing */
     double g_var_h;             /* the detection's horizontal variance (trace), m² */
     double g_logdet_r;          /* ln det R of the detection being gathered */
     vg_bearings bearings;

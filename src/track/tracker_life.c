@@ -211,6 +211,10 @@ bool vg_trk_grow_cols(vg_tracker *t)
     if (!n)
         return false;
     t->cols = n;
+    int32_t *ct = realloc(t->col_track, (size_t)cap * sizeof *ct);
+    if (!ct)
+        return false; /* the larger column array is kept; cols_cap is unchanged */
+    t->col_track = ct;
     t->cols_cap = cap;
     return true;
 }
@@ -298,11 +302,12 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->order_tmp = malloc((size_t)cfg->max_scan * sizeof *t->order_tmp);
     t->sort_key = malloc((size_t)cfg->max_scan * sizeof *t->sort_key);
     t->sort_key_tmp = malloc((size_t)cfg->max_scan * sizeof *t->sort_key_tmp);
+    t->qpoint = malloc((size_t)cfg->max_scan * sizeof *t->qpoint);
     vg_class_init(t->class_prior);
     vg_class_probabilities(t->class_prior, t->class_prior_p);
     if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->solve_rows ||
         !t->row_logdet_r || !t->cand_first || !t->cand_n || !t->order || !t->order_tmp ||
-        !t->sort_key || !t->sort_key_tmp ||
+        !t->sort_key || !t->sort_key_tmp || !t->qpoint ||
         !vg_trk_grow_tracks(t) ||
         !vg_trk_grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
@@ -333,6 +338,7 @@ void vg_tracker_free(vg_tracker *t)
     free(t->live);
     free(t->ids);
     free(t->cols);
+    free(t->col_track);
     free(t->edges);
     free(t->row);
     free(t->row_to_col);
@@ -344,6 +350,7 @@ void vg_tracker_free(vg_tracker *t)
     free(t->order_tmp);
     free(t->sort_key);
     free(t->sort_key_tmp);
+    free(t->qpoint);
     free(t->cands);
     free(t->defer);
     free(t);
