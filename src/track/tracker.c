@@ -474,22 +474,38 @@ static void sort_by_cell(vg_tracker *t, int32_t m)
         memcpy(t->order, ord, (size_t)m * sizeof *ord);
 }
 
-/* The first pass: every open detection's grid query, in cell order, recording the
- * candidates; then, in detection order, each candidate gated or deferred — the
- * calls, in the order, that a query per detection in detection order makes. */
+/* The first pass in detection order: a grid query per detection, its candidates
+ * gated (or deferred) as they are found. */
+static void gather_in_detection_order(vg_tracker *t, const vg_track_input *in, int n, vg_time time)
+{
+    for (int r = 0; r < n; r++)
+        if (t->row[r] == ROW_OPEN)
+            gather(t, r, &in[r], time);
+}
+
+/* The first pass of a large scan among many tracks: every open detection's grid
+ * query in cell order, recording its candidates; then, in detection order, each
+ * candidate gated or deferred — the calls, in the order, that
+ * gather_in_detection_order makes, so outputs are the same. */
 static void gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg_time time)
 {
+    int32_t m = 0;
+    for (int r = 0; r < n; r++)
+        m += t->row[r] == ROW_OPEN;
+    if (m < t->space_order_min || t->nlive < t->space_order_tracks) {
+        gather_in_detection_order(t, in, n, time);
+        return;
+    }
     /* The query points, read from the detections in their order: the queries in
      * cell order then touch only this small array, not the detections. */
-    int32_t m = 0;
+    m = 0;
     for (int r = 0; r < n; r++) {
         if (t->row[r] != ROW_OPEN)
             continue;
         t->order[m++] = r;
         t->qpoint[r] = query_point_of(&in[r]);
     }
-    if (m >= t->space_order_min)
-        sort_by_cell(t, m);
+    sort_by_cell(t, m);
     t->ncands = 0;
     t->cands_lost = false;
     t->g_record = true;
@@ -500,20 +516,18 @@ static void gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg
         t->cand_n[r] = t->ncands - t->cand_first[r];
     }
     t->g_record = false;
-    if (t->cands_lost) { /* out of memory for the list: one query per detection */
-        for (int r = 0; r < n; r++)
-            if (t->row[r] == ROW_OPEN)
-                gather(t, r, &in[r], time);
+    if (t->cands_lost) { /* out of memory for the list */
+        gather_in_detection_order(t, in, n, time);
         return;
     }
     for (int r = 0; r < n; r++) {
         if (t->row[r] != ROW_OPEN || t->cand_n[r] == 0)
             continue;
         /* The records the gate will predict, a few detections ahead. */
-        for (int a = r + 4; a < n && a <= r + 4; a++)
-            if (t->row[a] == ROW_OPEN)
-                for (int32_t c = 0; c < t->cand_n[a]; c++)
-                    prefetch_track(t, t->cands[t->cand_first[a] + c].track);
+        int ahead = r + 4;
+        if (ahead < n && t->row[ahead] == ROW_OPEN)
+            for (int32_t c = 0; c < t->cand_n[ahead]; c++)
+                prefetch_track(t, t->cands[t->cand_first[ahead] + c].track);
         aim(t, r, &in[r], time);
         const candidate *c = &t->cands[t->cand_first[r]];
         for (int32_t k = 0; k < t->cand_n[r]; k++) {
@@ -699,9 +713,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         } else if (!t->defer_lost) {
             gather_deferred(t, in, time);
         } else {
-            for (int r = 0; r < n; r++)
-                if (t->row[r] == ROW_OPEN)
-                    gather(t, r, &in[r], time);
+            gather_in_detection_order(t, in, n, time);
         }
         if (t->nedges == 0)
             continue;

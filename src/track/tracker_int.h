@@ -108,7 +108,10 @@ typedef struct query_point {
     bool bearing;               /* walks the bearing's ray from (x, y), its sensor */
 } query_point;
 
+/* Cell order pays when the gating entries outgrow the caches nearest the core (half
+ * a megabyte of them here) and the scan is large; below, it is sorting for nothing. */
 #define VG_SPACE_ORDER_MIN 256
+#define VG_SPACE_ORDER_MIN_TRACKS 8192
 
 #define ID_EMPTY (-1)
 #define ID_TOMB (-2)
@@ -160,9 +163,9 @@ struct vg_tracker {
     int32_t ncands, cands_cap;
     bool cands_lost;            /* the list could not grow: gather in detection order */
     bool g_record;              /* consider() records candidates instead of gating */
-    int32_t space_order_min;    /* smaller scans are queried in detection order:
-                                 * sorting them would cost more than it saves
-                                 * (VG_SPACE_ORDER_MIN; tests change it) */
+    /* Smaller scans, or fewer live tracks, are queried in detection order
+     * (VG_SPACE_ORDER_MIN, VG_SPACE_ORDER_MIN_TRACKS; tests change them). */
+    int32_t space_order_min, space_order_tracks;
     int32_t *cand_first, *cand_n; /* per detection: its candidates in cands */
     int32_t *order, *order_tmp; /* open detections, sorted by cell */
     uint32_t *sort_key, *sort_key_tmp;

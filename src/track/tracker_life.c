@@ -278,6 +278,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
                                  : cfg->process_noise);
     t->gate2 = cfg->gate * cfg->gate;
     t->space_order_min = VG_SPACE_ORDER_MIN;
+    t->space_order_tracks = VG_SPACE_ORDER_MIN_TRACKS;
     t->next_id = 1;
     t->free_head = -1;
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
