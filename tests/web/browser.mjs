@@ -70,8 +70,11 @@ const unit = '{"type":"command","time":"2024-07-26T17:30:00Z","user":"cdt.martin
 const site = '{"type":"command","time":"2024-07-26T17:30:00Z","user":"cdt.martin","role":"commander","kind":"site_add","args":{"id":"notre-dame","category":"place_of_worship","lat":48.853,"lon":2.3499}}';
 writeFileSync(join(tmp, 'input.jsonl'), [...sample.slice(0, 5), site, unit, ...sample.slice(5)].join('\n'));
 const portFile = join(tmp, 'port');
+// Twice real time: the 63 s sample lasts 32 s, long enough that tracks still move
+// when the operator's page is up even on a loaded machine (at 4× it ended after 16 s,
+// before a slow chromium start had signed in: "a track to move" then timed out).
 const daemon = spawn(vigie, ['serve', '-c', join(tmp, 'vigie.conf'), '--db', db, '--port-file', portFile,
-  '--replay', join(tmp, 'input.jsonl'), '--speed', '4'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  '--replay', join(tmp, 'input.jsonl'), '--speed', '2'], { stdio: ['ignore', 'inherit', 'inherit'] });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(fn, what, ms = 15000) {
