@@ -642,7 +642,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         int32_t c = column_of(t, k, time);
         double d2;
         if (c >= 0 && !t->hot[k].bound &&
-            ((vg_kf_innovation(&t->cols[c].comb, &in[r].mm, NULL, NULL, &d2) == 0 &&
+            ((vg_kf_innovation(col_kf(t, &t->cols[c]), &in[r].mm, NULL, NULL, &d2) == 0 &&
               d2 <= t->cfg.gate * t->cfg.gate) ||
              (!rf && identity_reachable(t, &t->tracks[k], &in[r].mm, time)))) {
             bind_column(t, c);

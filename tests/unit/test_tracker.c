@@ -417,6 +417,33 @@ static void test_remote_id_drone_stopping_dead_is_not_a_spoof(void **state)
     scene_close(&s);
 }
 
+/* With the CV model, a Remote ID drone heard again after a silence longer than
+ * coast_after_s, where its track predicts it: its identity binds through the gate
+ * and the track is updated — its velocity kept — not restarted at the new position
+ * as a re-acquisition would (the identity gate once read an IMM-only field). */
+static void test_cv_remote_id_track_resumes_after_a_silence(void **state)
+{
+    (void)state;
+    vg_config cfg;
+    vg_config_defaults(&cfg);
+    cfg.tracker.model = VG_TRACK_MODEL_CV;
+    scene s;
+    scene_open(&s, &cfg);
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 0, 2});
+    for (int k = 0; k <= 20; k++)
+        remote_id(&s, 1000 + k, (vg_vec3){10.0 * k, 0, 60}, "SN-QUIET", 0.3);
+    /* Five seconds of silence (coast_after_s is 3), then on its line again. */
+    remote_id(&s, 1025, (vg_vec3){250.0, 0, 60}, "SN-QUIET", 0.3);
+    vg_engine_flush(s.e);
+    assert_int_equal(count_started(&s), 1);
+    const vg_track *t = last_of(&s, 1);
+    assert_non_null(t);
+    assert_int_equal(t->updates, 22);
+    assert_int_equal(t->integrity, 0);
+    assert_true(t->velocity.x > 8.0 && t->velocity.x < 12.0);
+    scene_close(&s);
+}
+
 static void test_bearings_from_two_sites_start_a_track(void **state)
 {
     (void)state;
@@ -671,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_bearings_of_different_links_make_no_ghost),
         cmocka_unit_test(test_drone_bridged_by_its_link_stays_one_track),
         cmocka_unit_test(test_remote_id_drone_stopping_dead_is_not_a_spoof),
+        cmocka_unit_test(test_cv_remote_id_track_resumes_after_a_silence),
         cmocka_unit_test(test_radar_range_rate_feeds_the_velocity),
         cmocka_unit_test(test_radar_to_remote_id_handover_yields_one_alert),
         cmocka_unit_test(test_tentative_tracks_are_dropped_and_confirmed_ones_coast),
