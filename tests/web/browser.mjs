@@ -71,8 +71,8 @@ const site = '{"type":"command","time":"2024-07-26T17:30:00Z","user":"cdt.martin
 writeFileSync(join(tmp, 'input.jsonl'), [...sample.slice(0, 5), site, unit, ...sample.slice(5)].join('\n'));
 const portFile = join(tmp, 'port');
 // Twice real time: the 63 s sample lasts 32 s, long enough that tracks still move
-// when the operator's page is up even on a loaded machine (at 4× it ended after 16 s,
-// before a slow chromium start had signed in: "a track to move" then timed out).
+// when the operator's page is up even on a loaded machine (at 4× it ended after 16 s:
+// a slow chromium start could sign in after the last move).
 const daemon = spawn(vigie, ['serve', '-c', join(tmp, 'vigie.conf'), '--db', db, '--port-file', portFile,
   '--replay', join(tmp, 'input.jsonl'), '--speed', '2'], { stdio: ['ignore', 'inherit', 'inherit'] });
 
@@ -140,8 +140,9 @@ try {
   check(await op.locator('.sensor-item').count() === 4, 'four sensors in the panel');
   check(await op.locator('.unit-icon [data-unit="PN-7"]').count() === 1, 'the police unit is on the map');
   check(await op.locator('path.site').count() === 1, 'the patrol site is on the map');
+  // Alert 2 comes with the sample's last event, 32 s after the daemon started.
   const ack = op.locator('li[data-alert="2"] button[data-verb="ack"]');
-  await ack.waitFor({ timeout: 30000 });
+  await ack.waitFor({ timeout: 60000 });
   await op.screenshot({ path: join(out, 'operator-before-ack.png') });
   await ack.click();
   await op.waitForSelector('li[data-alert="2"].state-acknowledged');
