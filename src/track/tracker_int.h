@@ -286,6 +286,22 @@ static inline double dt_s(vg_time to, vg_time from)
     return (double)(to - from) / 1e6;
 }
 
+/* gather.c */
+/* The column of track i in the current scan, predicting it on first use; -1 when
+ * the scan has as many columns as it can hold. */
+int32_t vg_trk_column_of(vg_tracker *t, int32_t i, vg_time time);
+/* Column c takes a detection: no other detection of the scan may have its track. */
+void vg_trk_bind_column(vg_tracker *t, int32_t c);
+/* The first pass's candidates of every open detection of in[0, n), gated into edges
+ * (established tracks) or deferred (tentative ones). */
+void vg_trk_gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg_time time);
+/* The same, a grid query per detection in detection order. */
+void vg_trk_gather_in_detection_order(vg_tracker *t, const vg_track_input *in, int n,
+                                      vg_time time);
+/* The second pass's candidates: the deferred tentative tracks of the detections the
+ * first left unassigned. */
+void vg_trk_gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time time);
+
 /* tracker_life.c */
 void vg_trk_refresh_hot(vg_tracker *t, int32_t i);
 /* Writes every member of *o: emit_track does not clear the event first. */
