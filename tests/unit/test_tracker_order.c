@@ -104,7 +104,7 @@ static void test_space_ordered_queries_change_no_output(void **cm_state)
 
     capture a = {0, calloc(MAX_EVENTS, sizeof(vg_event))};
     capture b = {0, calloc(MAX_EVENTS, sizeof(vg_event))};
-    vg_track_input *in = calloc(OBJECTS + CLUTTER + RID, sizeof *in);
+    vg_track_input *in = calloc(OBJECTS + CLUTTER + RID + 2, sizeof *in);
     assert_non_null(a.ev);
     assert_non_null(b.ev);
     assert_non_null(in);
@@ -148,6 +148,12 @@ static void test_space_ordered_queries_change_no_output(void **cm_state)
             position(d, 100.0 + 80.0 * r + 2.0 * s, 300.0 - 3.0 * s, 40, 3);
             d->identity.source = VG_IDSRC_REMOTEID;
             snprintf(d->identity.id, sizeof d->identity.id, "SN-%d", r);
+        }
+        if (s == 5) {
+            /* Two detections a million kilometres apart: a bounding rectangle of more
+             * cells than a sort key holds, so this scan stays in detection order. */
+            position(&in[n++], -1e9, 0, 0, 0.5);
+            position(&in[n++], 1e9, 1e9, 0, 0.5);
         }
         assert_true(n >= VG_SPACE_ORDER_MIN);
         assert_int_equal(vg_tracker_scan(sorted, time, in, n, sink, &a, &err), 0);
