@@ -142,7 +142,14 @@ try {
   check(await op.locator('path.site').count() === 1, 'the patrol site is on the map');
   // Alert 2 comes with the sample's last event, 32 s after the daemon started.
   const ack = op.locator('li[data-alert="2"] button[data-verb="ack"]');
-  await ack.waitFor({ timeout: 60000 });
+  try {
+    await ack.waitFor({ timeout: 60000 });
+  } catch (e) {
+    const alerts = await op.evaluate(async () => (await (await fetch('/api/v1/alerts?limit=50')).json()).alerts);
+    console.error(`alerts stored: ${JSON.stringify(alerts.map((a) => [a.id, a.rule, a.state, a.time]))}`);
+    console.error(`alert items on the page: ${await op.locator('li[data-alert]').count()}`);
+    throw e;
+  }
   await op.screenshot({ path: join(out, 'operator-before-ack.png') });
   await ack.click();
   await op.waitForSelector('li[data-alert="2"].state-acknowledged');

@@ -1,4 +1,4 @@
-// app.js — the operations screen: loads the picture, then follows the daemon's
+// app.js — the operations screen: loads the picture and follows the daemon's
 // event stream (SSE). The browser resumes a dropped stream with Last-Event-ID; a
 // "reset" event (the daemon's buffer moved past us) makes the page refetch.
 import { api } from './api.js';
@@ -42,11 +42,17 @@ async function main() {
     alerts.load(alertList.alerts);
     for (const d of dispatches.dispatches) alerts.proposal(d);
   }
-  await refetch();
-  say('picture loaded');
-
+  // The stream is opened before the picture is fetched, its events held until the
+  // picture is in and then applied in order: an event published between the two
+  // (an alert raised while the page loads) would otherwise be in neither. Applying
+  // an event the picture already reflects is harmless: the events after it follow.
   const stream = new EventSource('/api/v1/stream');
-  const on = (type, fn) => stream.addEventListener(type, (ev) => fn(JSON.parse(ev.data)));
+  let held = [];
+  const on = (type, fn) => stream.addEventListener(type, (ev) => {
+    const data = JSON.parse(ev.data);
+    if (held) held.push(() => fn(data));
+    else fn(data);
+  });
   on('track', (t) => {
     map.updateTrack(t);
     map.setTime(Date.parse(t.time));
@@ -90,6 +96,18 @@ async function main() {
     refetch();
   });
   stream.onerror = () => say('stream interrupted: reconnecting', 'error');
+
+  // The daemon fixes where a stream starts when it answers it: wait for that (or for
+  // a failure, which the browser retries) before asking for the picture.
+  await new Promise((resolve) => {
+    stream.addEventListener('open', resolve, { once: true });
+    stream.addEventListener('error', resolve, { once: true });
+  });
+  await refetch();
+  const early = held;
+  held = null;
+  for (const apply of early) await apply();
+  say('picture loaded');
 
   $('logout').addEventListener('click', async () => {
     try {
