@@ -26,7 +26,6 @@ int32_t vg_trk_column_of(vg_tracker *t, int32_t i, vg_time time)
         return -1;
     int32_t c = t->ncols++;
     column *col = &t->cols[c];
-    col->track = i;
     t->col_track[c] = i;
     col->hit = false;
     st_copy(t, &col->pred, &k->st);
@@ -44,7 +43,7 @@ int32_t vg_trk_column_of(vg_tracker *t, int32_t i, vg_time time)
 /* Column c takes a detection: no other detection of the scan may have its track. */
 void vg_trk_bind_column(vg_tracker *t, int32_t c)
 {
-    t->hot[t->cols[c].track].bound = true;
+    t->hot[t->col_track[c]].bound = true;
 }
 
 /* Whether track i's column in this scan is already bound. */
@@ -53,7 +52,7 @@ static bool track_bound(const vg_tracker *t, const trk_hot *h)
     return h->stamp == t->stamp && h->bound;
 }
 
-
+/* Whether detection d and track k carry different cooperative identities. */
 static bool identities_conflict(const vg_track_input *d, const trk *k)
 {
     return vg_trk_id_cooperative(d->identity.source) && vg_trk_id_cooperative(k->identity.source) &&
@@ -276,25 +275,25 @@ static void gather(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time
  * what each finds does not. */
 static void sort_by_cell(vg_tracker *t, int32_t m)
 {
+    if (m == 0)
+        return;
     double cell = t->cfg.grid_cell_m;
     int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
+    /* A bearing's point is its sensor, where its walk along the ray starts. */
     for (int32_t k = 0; k < m; k++) {
-        /* A bearing's point is its sensor, where its walk along the ray starts. */
         const query_point *q = &t->qpoint[t->order[k]];
         int64_t ix = vg_grid_coord(q->x, cell), iy = vg_grid_coord(q->y, cell);
-        /* vg_grid_coord clamps to ±2^30: the cell fits 31 bits with its sign. */
-        t->sort_key[k] = (uint32_t)(int32_t)ix;
-        t->sort_key_tmp[k] = (uint32_t)(int32_t)iy;
         x0 = ix < x0 ? ix : x0;
         x1 = ix > x1 ? ix : x1;
         y0 = iy < y0 ? iy : y0;
         y1 = iy > y1 ? iy : y1;
     }
     uint64_t w = (uint64_t)(x1 - x0) + 1, h = (uint64_t)(y1 - y0) + 1;
-    if (m == 0 || w * h > UINT32_MAX)
+    if (w * h > UINT32_MAX)
         return;
     for (int32_t k = 0; k < m; k++) {
-        int64_t ix = (int32_t)t->sort_key[k], iy = (int32_t)t->sort_key_tmp[k];
+        const query_point *q = &t->qpoint[t->order[k]];
+        int64_t ix = vg_grid_coord(q->x, cell), iy = vg_grid_coord(q->y, cell);
         t->sort_key[k] = (uint32_t)((uint64_t)(iy - y0) * w + (uint64_t)(ix - x0));
     }
     uint32_t *key = t->sort_key, *key_tmp = t->sort_key_tmp;

@@ -362,12 +362,13 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             prefetch_track(t, t->col_track[t->row[r + 4]]);
         if (c >= 0) {
             column *col = &t->cols[c];
+            int32_t i = t->col_track[c];
             /* A failed update leaves the prediction as it was. */
             if (st_update(t, &col->pred, &in[r].mm) < 0) {
                 t->st.rejected_by_filter++;
                 continue;
             }
-            trk *k = &t->tracks[col->track];
+            trk *k = &t->tracks[i];
             col->hit = true;
             st_copy(t, &k->st, &col->pred);
             k->t_state = time;
@@ -377,10 +378,10 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             if (in[r].mm.kind != VG_MM_BEARING)
                 k->bearing_only = false;
             apply_detection(t, k, &in[r], 0);
-            vg_trk_refresh_hot(t, col->track);
+            vg_trk_refresh_hot(t, i);
             t->st.assigned++;
             if (t->clutter.cells && k->status == VG_TRACK_TENTATIVE && !clutter_exempt(k, &in[r]))
-                (void)vg_clutter_map_add(&t->clutter, t->hot[col->track].x, t->hot[col->track].y,
+                (void)vg_clutter_map_add(&t->clutter, t->hot[i].x, t->hot[i].y,
                                          time);
             continue;
         }
@@ -419,7 +420,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
     /* 5. track management for every track this scan looked at, then outputs */
     for (int32_t c = 0; c < t->ncols; c++) {
         column *col = &t->cols[c];
-        trk *k = &t->tracks[col->track];
+        int32_t i = t->col_track[c];
+        trk *k = &t->tracks[i];
         if (c + 4 < t->ncols)
             prefetch_track(t, t->col_track[c + 4]);
         if (!k->live)
@@ -427,13 +429,13 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         if (k->opportunities < UINT16_MAX)
             k->opportunities++;
         if (!col->hit) {
-            confirm_or_expire(t, col->track, time, emit, ud);
+            confirm_or_expire(t, i, time, emit, ud);
             continue;
         }
         if (k->status == VG_TRACK_COASTING) {
             k->status = VG_TRACK_CONFIRMED;
         }
-        confirm_or_expire(t, col->track, time, emit, ud);
+        confirm_or_expire(t, i, time, emit, ud);
         vg_kf tmp;
         const vg_kf *kf = st_kf(t, &k->st, &tmp);
         /* Kinematic evidence once a second, and only from a velocity worth reading:
@@ -446,7 +448,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
                 vg_class_probabilities(k->logp, k->class_p);
             k->t_kin = time;
         }
-        vg_trk_file_in_grid(t, col->track, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
+        vg_trk_file_in_grid(t, i, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
         vg_trk_emit(t, k, kf, time, emit, ud);
     }
     return 0;

@@ -82,7 +82,6 @@ _Static_assert(sizeof(trk_keep) == 32, "two trk_keep per cache line");
 
 /* Per scan, per candidate track: its prediction to the scan's time. */
 typedef struct column {
-    int32_t track;
     bool hit;
     state pred;
     vg_kf comb;                 /* the prediction as one filter: IMM only (CV: pred.kf) */
@@ -141,9 +140,9 @@ struct vg_tracker {
     /* scan workspace */
     uint32_t stamp;
     column *cols;               /* grown by doubling up to max_cols */
-    int32_t *col_track;         /* cols[c].track again, in a small array: looking a
-                                 * few columns ahead to prefetch their tracks must
-                                 * not wait for the columns' own memory */
+    int32_t *col_track;         /* per column, its track: a small array of its own,
+                                 * so that looking a few columns ahead to prefetch
+                                 * their tracks does not wait on the columns' memory */
     int32_t ncols, cols_cap, max_cols;
     vg_assign assign;
     vg_assign_edge *edges;

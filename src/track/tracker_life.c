@@ -60,6 +60,8 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
     h->tentative = k->status == VG_TRACK_TENTATIVE;
     h->cooperative = vg_trk_id_cooperative(k->identity.source);
     h->rf_linked = k->rf[0] != '\0';
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        return; /* housekeeping reads the summary of CV tracks only */
     /* trace(P_pos) after dt: per axis (Ppp + dt·Pvp) + dt·(Ppv + dt·Pvv) + q·dt³/3 */
     trk_keep *kp = &t->keep[i];
     kp->tr0 = vg_trk_pos_trace(c);
