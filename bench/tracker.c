@@ -105,7 +105,8 @@ int main(int argc, char **argv)
     printf("  tracks: %llu started, %llu confirmed, %u live at the end; %zu outputs\n",
            (unsigned long long)st.tracker.started, (unsigned long long)st.tracker.confirmed,
            st.tracker.live, outputs);
-    printf("  memory per track: %zu bytes\n", vg_tracker_track_bytes());
+    printf("  memory per track: %zu bytes (%s model)\n", vg_tracker_track_bytes(cfg.tracker.model),
+           cfg.tracker.model == VG_TRACK_MODEL_IMM ? "IMM" : "CV");
     free(evs);
     return 0;
 }

@@ -99,10 +99,11 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
  * engine calls it on tick events and whenever event time crosses a whole second. */
 void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, void *userdata);
 
-/* The memory one track costs: its record and its share of the index tables (the
- * tracker grows by doubling, so the allocated total is at most twice this times the
- * number of tracks, plus fixed per-scan workspace). */
-size_t vg_tracker_track_bytes(void);
+/* The memory one track costs under a model (a CV record is smaller than an IMM
+ * one): its record and its share of the index tables (the tracker grows by
+ * doubling, so the allocated total is at most twice this times the number of
+ * tracks, plus fixed per-scan workspace). */
+size_t vg_tracker_track_bytes(vg_track_model model);
 
 typedef struct vg_tracker_stats {
     uint64_t detections, assigned, identity_bound, started, confirmed, deleted;

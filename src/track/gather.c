@@ -18,14 +18,14 @@
  * the scan has as many columns as it can hold. */
 int32_t vg_trk_column_of(vg_tracker *t, int32_t i, vg_time time)
 {
-    trk *k = &t->tracks[i];
+    trk *k = trk_at(t, i);
     trk_hot *h = &t->hot[i];
     if (h->stamp == t->stamp)
         return h->col;
     if (t->ncols >= t->cols_cap && !vg_trk_grow_cols(t))
         return -1;
     int32_t c = t->ncols++;
-    column *col = &t->cols[c];
+    column *col = col_at(t, c);
     t->col_track[c] = i;
     col->hit = false;
     st_copy(t, &col->pred, &k->st);
@@ -69,7 +69,7 @@ static void gate_pair(vg_tracker *t, int32_t i)
         return;
     }
     double d2, logdet_s;
-    if (vg_kf_gate(col_kf(t, &t->cols[col]), t->g_mm, &d2, &logdet_s) < 0)
+    if (vg_kf_gate(col_kf(t, col_at(t, col)), t->g_mm, &d2, &logdet_s) < 0)
         return;
     if (d2 > t->cfg.gate * t->cfg.gate)
         return;
@@ -132,7 +132,7 @@ static void consider(void *ud, int32_t i)
             return;
         later = true;
     }
-    if (h->cooperative && identities_conflict(t->g_det, &t->tracks[i]))
+    if (h->cooperative && identities_conflict(t->g_det, trk_at(t, i)))
         return;
     /* A bearing of one RF link never joins another link's track; nor does it join a
      * tentative track without a cooperative identity: a bearing cannot confirm that
@@ -141,12 +141,12 @@ static void consider(void *ud, int32_t i)
     if (t->g_bearing) {
         bool link = vg_trk_id_is_rf(&t->g_det->identity);
         bool same_link = link && h->rf_linked &&
-                         strcmp(t->tracks[i].rf, t->g_det->identity.id) == 0;
+                         strcmp(trk_at(t, i)->rf, t->g_det->identity.id) == 0;
         if (h->tentative && !h->cooperative && !same_link)
             return;
         /* Nor a track known to be a bird or a manned aircraft: they fly no drone
          * link, and a bearing line crosses many of them. */
-        const double *cp = t->tracks[i].class_p;
+        const double *cp = trk_at(t, i)->class_p;
         if (cp[VG_CLASS_BIRD] + cp[VG_CLASS_AIRCRAFT] > NOT_A_DRONE)
             return;
         if (link && h->rf_linked && !same_link)

@@ -97,7 +97,7 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
         }
         /* Most tracks only need their predicted position and position variance;
          * the whole prediction is made for the few that change status. */
-        trk *k = &t->tracks[i];
+        trk *k = trk_at(t, i);
         double trace;
         vg_kf kf;
         if (cv) {

@@ -22,7 +22,7 @@ enum { KEY_IDENTITY = 0, KEY_RF = 1 };
 
 static bool key_is(const vg_tracker *t, int32_t v, const vg_identity *id)
 {
-    const trk *k = &t->tracks[v >> 1];
+    const trk *k = trk_at(t, v >> 1);
     if (v & KEY_RF)
         return id->source == VG_IDSRC_RF && strcmp(k->rf, id->id) == 0;
     return k->identity.source == id->source && strcmp(k->identity.id, id->id) == 0;
@@ -68,7 +68,7 @@ static const vg_identity *key_of(const trk *tr, int which, vg_identity *tmp)
 
 static void id_insert_key(vg_tracker *t, int32_t k, int which)
 {
-    trk *tr = &t->tracks[k];
+    trk *tr = trk_at(t, k);
     vg_identity tmp;
     int32_t s = id_slot(t, key_of(tr, which, &tmp), true);
     if (s < 0 || t->ids[s] >= 0)
@@ -89,7 +89,7 @@ void vg_trk_id_insert(vg_tracker *t, int32_t k)
 
 static void id_remove_key(vg_tracker *t, int32_t k, int which)
 {
-    trk *tr = &t->tracks[k];
+    trk *tr = trk_at(t, k);
     bool *mapped = which == KEY_RF ? &tr->rf_mapped : &tr->id_mapped;
     if (!*mapped)
         return;
@@ -110,12 +110,12 @@ void vg_trk_id_remove(vg_tracker *t, int32_t k)
  * step 1 of the scan only lets go after that track fell silent). */
 void vg_trk_rf_link(vg_tracker *t, int32_t k, const vg_identity *sig)
 {
-    trk *tr = &t->tracks[k];
+    trk *tr = trk_at(t, k);
     if (tr->rf[0])
         return; /* one link a track: gating keeps other links' bearings away */
     int32_t old = vg_trk_id_lookup(t, sig);
     if (old >= 0 && old != k) {
-        trk *o = &t->tracks[old];
+        trk *o = trk_at(t, old);
         id_remove_key(t, old, KEY_RF);
         o->rf[0] = '\0';
         if (o->identity.source == VG_IDSRC_RF) /* it no longer names that object */
@@ -140,7 +140,7 @@ void vg_trk_id_rebuild_if_needed(vg_tracker *t)
     t->id_used = 0;
     for (int32_t n = 0; n < t->nlive; n++) {
         int32_t k = t->live[n];
-        trk *tr = &t->tracks[k];
+        trk *tr = trk_at(t, k);
         if (tr->id_mapped) {
             tr->id_mapped = false;
             id_insert_key(t, k, KEY_IDENTITY);

@@ -55,9 +55,10 @@ static void st_init(const vg_tracker *t, state *s, const vg_kf *kf)
 
 /* ---- creation ---------------------------------------------------------------- */
 
-static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in,
+static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
                             uint32_t extra_integrity)
 {
+    trk *k = trk_at(t, i);
     const vg_track_input *d = in;
     k->updates++;
     memcpy(k->sensor, d->sensor, sizeof k->sensor);
@@ -67,10 +68,10 @@ static void apply_detection(vg_tracker *t, trk *k, const vg_track_input *in,
         k->identity = d->identity;
         if (vg_trk_id_cooperative(k->identity.source) && !extra_integrity &&
             vg_trk_id_lookup(t, &k->identity) < 0)
-            vg_trk_id_insert(t, (int32_t)(k - t->tracks));
+            vg_trk_id_insert(t, i);
     }
     if (vg_trk_id_is_rf(&d->identity))
-        vg_trk_rf_link(t, (int32_t)(k - t->tracks), &d->identity);
+        vg_trk_rf_link(t, i, &d->identity);
     if (in->has_operator) {
         k->has_operator = true;
         k->operator_has_alt = in->operator_has_alt;
@@ -91,7 +92,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
         return -1;
     }
     int32_t i = t->free_head;
-    trk *k = &t->tracks[i];
+    trk *k = trk_at(t, i);
     t->free_head = k->free_next;
     memset(k, 0, offsetof(trk, st)); /* st_init below writes the state */
     k->live = true;
@@ -113,7 +114,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     k->opportunities = 1;
     memcpy(k->logp, t->class_prior, sizeof k->logp);
     memcpy(k->class_p, t->class_prior_p, sizeof k->class_p);
-    apply_detection(t, k, in, integrity);
+    apply_detection(t, i, in, integrity);
     t->hot[i].stamp = 0; /* scans count from 1: a reused slot is no one's column */
     t->hot[i].superseded = false;
     vg_trk_refresh_hot(t, i);
@@ -173,7 +174,7 @@ static int32_t use_bearing(vg_tracker *t, const vg_track_input *in, vg_time time
     t->st.triangulated++;
     int32_t i = start_track(t, in, &pos, time, 0);
     if (i >= 0)
-        t->tracks[i].bearing_only = true;
+        trk_at(t, i)->bearing_only = true;
     return i;
 }
 
@@ -190,7 +191,7 @@ static bool clutter_exempt(const trk *k, const vg_track_input *d)
 /* Whether track i sits where clutter arrives faster than the map allows. */
 static bool in_dense_clutter(const vg_tracker *t, int32_t i, vg_time time)
 {
-    return t->clutter.cells && !clutter_exempt(&t->tracks[i], NULL) &&
+    return t->clutter.cells && !clutter_exempt(trk_at(t, i), NULL) &&
            vg_clutter_map_rate(&t->clutter, t->hot[i].x, t->hot[i].y, time) >
                t->cfg.clutter_map_rate;
 }
@@ -198,7 +199,7 @@ static bool in_dense_clutter(const vg_tracker *t, int32_t i, vg_time time)
 static void confirm_or_expire(vg_tracker *t, int32_t i, vg_time time, vg_track_emit_fn emit,
                               void *ud)
 {
-    trk *k = &t->tracks[i];
+    trk *k = trk_at(t, i);
     if (k->status != VG_TRACK_TENTATIVE)
         return;
     if (k->hits >= t->cfg.confirm_hits && !in_dense_clutter(t, i, time)) {
@@ -237,15 +238,15 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
          * goes through association like any bearing: the object may have been found
          * again, or be followed better, by another track (a Remote ID track of the
          * same drone takes the link from the track its bearings started). */
-        if (rf && (t->tracks[k].bearing_only ||
-                   dt_s(time, t->tracks[k].t_fix) > t->cfg.coast_after_s))
+        if (rf && (trk_at(t, k)->bearing_only ||
+                   dt_s(time, trk_at(t, k)->t_fix) > t->cfg.coast_after_s))
             continue;
         int32_t c = vg_trk_column_of(t, k, time);
         double d2;
         if (c >= 0 && !t->hot[k].bound &&
-            ((vg_kf_innovation(col_kf(t, &t->cols[c]), &in[r].mm, NULL, NULL, &d2) == 0 &&
+            ((vg_kf_innovation(col_kf(t, col_at(t, c)), &in[r].mm, NULL, NULL, &d2) == 0 &&
               d2 <= t->cfg.gate * t->cfg.gate) ||
-             (!rf && identity_reachable(t, &t->tracks[k], &in[r].mm, time)))) {
+             (!rf && identity_reachable(t, trk_at(t, k), &in[r].mm, time)))) {
             vg_trk_bind_column(t, c);
             t->row[r] = c;
             t->st.identity_bound++;
@@ -253,7 +254,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             /* An RF link's bearing away from its track: noise or a reflection while
              * the track is located; once the track has lost its fixes the link is
              * free to follow the bearings (association, triangulation). */
-            if (dt_s(time, t->tracks[k].t_fix) <= t->cfg.coast_after_s) {
+            if (dt_s(time, trk_at(t, k)->t_fix) <= t->cfg.coast_after_s) {
                 t->row[r] = ROW_DROP;
                 t->st.bearings_unused++;
             }
@@ -262,7 +263,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
              * is the same object re-acquired (it left coverage and came back): move
              * the track here. If it is being tracked right now, two places claim one
              * identity: a possible spoof, tracked apart and flagged. */
-            if (dt_s(time, t->tracks[k].t_state) > t->cfg.coast_after_s) {
+            if (dt_s(time, trk_at(t, k)->t_state) > t->cfg.coast_after_s) {
                 vg_meas_model pos;
                 const vg_meas_model *pm = &in[r].mm;
                 if (pm->kind == VG_MM_POLAR && vg_meas_to_position(pm, &pos) == 0)
@@ -270,8 +271,10 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
                 if (pm->kind == VG_MM_POSITION) {
                     vg_kf kf;
                     vg_kf_init_position(&kf, pm, t->cfg.init_vel_var);
-                    st_init(t, &t->cols[c].pred, &kf);
-                    st_combined(t, &t->cols[c].pred, &t->cols[c].comb);
+                    column *col = col_at(t, c);
+                    st_init(t, &col->pred, &kf);
+                    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+                        vg_imm_combine(&col->pred.imm, &col->comb);
                     vg_trk_bind_column(t, c);
                     t->row[r] = c;
                     t->st.identity_bound++;
@@ -361,14 +364,14 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         if (r + 4 < n && t->row[r + 4] >= 0)
             prefetch_track(t, t->col_track[t->row[r + 4]]);
         if (c >= 0) {
-            column *col = &t->cols[c];
+            column *col = col_at(t, c);
             int32_t i = t->col_track[c];
             /* A failed update leaves the prediction as it was. */
             if (st_update(t, &col->pred, &in[r].mm) < 0) {
                 t->st.rejected_by_filter++;
                 continue;
             }
-            trk *k = &t->tracks[i];
+            trk *k = trk_at(t, i);
             col->hit = true;
             st_copy(t, &k->st, &col->pred);
             k->t_state = time;
@@ -377,7 +380,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
                 k->t_fix = time;
             if (in[r].mm.kind != VG_MM_BEARING)
                 k->bearing_only = false;
-            apply_detection(t, k, &in[r], 0);
+            apply_detection(t, i, &in[r], 0);
             vg_trk_refresh_hot(t, i);
             t->st.assigned++;
             if (t->clutter.cells && k->status == VG_TRACK_TENTATIVE && !clutter_exempt(k, &in[r]))
@@ -391,7 +394,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             int32_t i = use_bearing(t, &in[r], time);
             if (i >= 0) {
                 vg_kf tmp;
-                vg_trk_emit(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
+                vg_trk_emit(t, trk_at(t, i), st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
             }
             continue;
         }
@@ -413,15 +416,15 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         int32_t i = start_track(t, &in[r], pm, time, flags);
         if (i >= 0) {
             vg_kf tmp;
-            vg_trk_emit(t, &t->tracks[i], st_kf(t, &t->tracks[i].st, &tmp), time, emit, ud);
+            vg_trk_emit(t, trk_at(t, i), st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
         }
     }
 
     /* 5. track management for every track this scan looked at, then outputs */
     for (int32_t c = 0; c < t->ncols; c++) {
-        column *col = &t->cols[c];
+        column *col = col_at(t, c);
         int32_t i = t->col_track[c];
-        trk *k = &t->tracks[i];
+        trk *k = trk_at(t, i);
         if (c + 4 < t->ncols)
             prefetch_track(t, t->col_track[c + 4]);
         if (!k->live)

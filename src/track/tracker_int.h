@@ -80,7 +80,10 @@ typedef struct trk_keep {
 
 _Static_assert(sizeof(trk_keep) == 32, "two trk_keep per cache line");
 
-/* Per scan, per candidate track: its prediction to the scan's time. */
+/* Per scan, per candidate track: its prediction to the scan's time. Columns lie
+ * col_stride bytes apart (col_at): a CV column ends after pred.kf — six cache
+ * lines, not the seventeen of an IMM one — so that nothing but the IMM path may
+ * touch pred.imm or comb. */
 typedef struct column {
     bool hit;
     state pred;
@@ -124,7 +127,9 @@ enum { ROW_OPEN = -1, ROW_SPOOF = -2, ROW_DROP = -3 };
 struct vg_tracker {
     vg_tracker_config cfg;
     vg_enu_frame site;
-    trk *tracks;                /* grown by doubling up to max_tracks */
+    trk *tracks;                /* grown by doubling up to max_tracks, trk_stride
+                                 * bytes apart (trk_at) */
+    size_t trk_stride;
     trk_hot *hot;               /* one per track record, grown with them */
     trk_keep *keep;             /* likewise */
     int32_t track_cap;
@@ -139,7 +144,9 @@ struct vg_tracker {
     uint32_t id_cap, id_used;
     /* scan workspace */
     uint32_t stamp;
-    column *cols;               /* grown by doubling up to max_cols */
+    column *cols;               /* grown by doubling up to max_cols, col_stride
+                                 * bytes apart */
+    size_t col_stride;
     int32_t *col_track;         /* per column, its track: a small array of its own,
                                  * so that looking a few columns ahead to prefetch
                                  * their tracks does not wait on the columns' memory */
@@ -218,6 +225,20 @@ static inline double max_d(double a, double b)
     return (a > b || b != b) ? a : b;
 }
 
+/* Track record i. Records lie trk_stride bytes apart: a CV track's ends after
+ * st.kf (768 bytes, not the 1 152 of an IMM one), so that nothing but the IMM path
+ * may touch st.imm beyond the filter it begins with. */
+static inline trk *trk_at(const vg_tracker *t, int32_t i)
+{
+    return (trk *)(void *)((char *)t->tracks + (size_t)i * t->trk_stride);
+}
+
+/* Column c. */
+static inline column *col_at(const vg_tracker *t, int32_t c)
+{
+    return (column *)(void *)((char *)t->cols + (size_t)c * t->col_stride);
+}
+
 /* Ask for the memory of track record i before it is needed: the loops over the
  * live tracks and over a scan's columns visit records in no order the hardware can
  * guess, and with tens of thousands of tracks each visit would wait on memory.
@@ -225,7 +246,7 @@ static inline double max_d(double a, double b)
 static inline void prefetch_track(const vg_tracker *t, int32_t i)
 {
 #if defined(__GNUC__)
-    const trk *k = &t->tracks[i];
+    const trk *k = trk_at(t, i);
     const char *s = (const char *)&k->st;
     __builtin_prefetch(k);
     __builtin_prefetch((const char *)k + 64);

@@ -46,7 +46,7 @@ static float float_up(double v)
 /* The gating summary of track i, from its state. */
 void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
 {
-    const trk *k = &t->tracks[i];
+    const trk *k = trk_at(t, i);
     trk_hot *h = &t->hot[i];
     vg_kf tmp;
     const vg_kf *c = st_kf(t, &k->st, &tmp);
@@ -107,7 +107,7 @@ void vg_trk_emit(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
 void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,
                  vg_track_emit_fn emit, void *ud)
 {
-    trk *k = &t->tracks[i];
+    trk *k = trk_at(t, i);
     t->out.type = VG_EV_TRACK_DROP;
     t->out.time = time;
     memset(&t->out.u.track_drop, 0, sizeof t->out.u.track_drop);
@@ -124,7 +124,7 @@ void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,
     k->live = false;
     int32_t last = t->live[--t->nlive];
     t->live[k->live_pos] = last;
-    t->tracks[last].live_pos = k->live_pos;
+    trk_at(t, last)->live_pos = k->live_pos;
     k->free_next = t->free_head;
     t->free_head = i;
     t->st.deleted++;
@@ -143,7 +143,7 @@ void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve
         for (int32_t l = 0; l < t->nlive; l++) {
             int32_t j = t->live[l];
             vg_kf tmp;
-            const vg_kf *c = st_kf(t, &t->tracks[j].st, &tmp);
+            const vg_kf *c = st_kf(t, &trk_at(t, j)->st, &tmp);
             if (j == i)
                 vg_grid_put(&t->grid, j, e, n);
             else
@@ -169,12 +169,16 @@ bool vg_trk_grow_tracks(vg_tracker *t)
         return false;
     int64_t want = t->track_cap ? 2 * (int64_t)t->track_cap : 256;
     int32_t cap = (int32_t)(want < t->cfg.max_tracks ? want : t->cfg.max_tracks);
-    trk *n = realloc(t->tracks, (size_t)cap * sizeof *n);
+    /* Cache-line aligned, so that a record spans as few lines as it can and each
+     * gating entry is one (aligned_alloc wants a multiple of the alignment: the
+     * strides are, and 256 · 2^k entries of 64 bytes are). */
+    trk *n = aligned_alloc(64, (size_t)cap * t->trk_stride);
     if (!n)
         return false;
+    if (t->tracks)
+        memcpy(n, t->tracks, (size_t)t->track_cap * t->trk_stride);
+    free(t->tracks);
     t->tracks = n;
-    /* Cache-line aligned, so that each entry is one line (aligned_alloc wants a
-     * multiple of the alignment: 256 · 2^k entries of 64 bytes are). */
     trk_hot *h = aligned_alloc(64, (size_t)cap * sizeof *h);
     trk_keep *kp = aligned_alloc(64, (size_t)cap * sizeof *kp);
     if (!h || !kp) {
@@ -194,11 +198,11 @@ bool vg_trk_grow_tracks(vg_tracker *t)
     /* New records are not cleared: start_track clears each one it takes, and
      * nothing reads a record before (a free record is only ever its free_next). */
     for (int32_t i = cap - 1; i >= t->track_cap; i--) {
-        n[i].live = false;
-        n[i].free_next = t->free_head;
+        trk *k = trk_at(t, i);
+        k->live = false;
+        k->free_next = t->free_head;
         t->free_head = i;
     }
-    t->tracks = n;
     t->track_cap = cap;
     return true;
 }
@@ -209,9 +213,13 @@ bool vg_trk_grow_cols(vg_tracker *t)
         return false;
     int64_t want = t->cols_cap ? 2 * (int64_t)t->cols_cap : 64;
     int32_t cap = (int32_t)(want < t->max_cols ? want : t->max_cols);
-    column *n = realloc(t->cols, (size_t)cap * sizeof *n);
+    /* Line-aligned, so that a CV column is six whole lines. */
+    column *n = aligned_alloc(64, (size_t)cap * t->col_stride);
     if (!n)
         return false;
+    if (t->cols)
+        memcpy(n, t->cols, (size_t)t->ncols * t->col_stride);
+    free(t->cols);
     t->cols = n;
     int32_t *ct = realloc(t->col_track, (size_t)cap * sizeof *ct);
     if (!ct)
@@ -221,13 +229,20 @@ bool vg_trk_grow_cols(vg_tracker *t)
     return true;
 }
 
-size_t vg_tracker_track_bytes(void)
+/* A record's bytes under a model: a CV record ends after its filter. */
+static size_t record_stride(vg_track_model model)
+{
+    size_t bytes = model == VG_TRACK_MODEL_IMM ? sizeof(trk) : offsetof(trk, st) + sizeof(vg_kf);
+    return (bytes + 63) / 64 * 64;
+}
+
+size_t vg_tracker_track_bytes(vg_track_model model)
 {
     /* the record and its gating and housekeeping summaries, its live-list entry,
      * its grid links and its identity-table share; the grid's window is at most
      * two entries per table slot */
-    return sizeof(trk) + sizeof(trk_hot) + sizeof(trk_keep) + sizeof(int32_t) * (1 + 3) +
-           sizeof(int32_t) * 2 +
+    return record_stride(model) + sizeof(trk_hot) + sizeof(trk_keep) +
+           sizeof(int32_t) * (1 + 3) + sizeof(int32_t) * 2 +
            (sizeof(vg_grid_cell) + 2 * sizeof(int32_t)) * 4 + sizeof(uint32_t) * 4;
 }
 
@@ -279,6 +294,10 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
                                  ? max_d(cfg->process_noise, cfg->process_noise_manoeuvre)
                                  : cfg->process_noise);
     t->gate2 = cfg->gate * cfg->gate;
+    size_t col_bytes = cfg->model == VG_TRACK_MODEL_IMM ? sizeof(column)
+                                                        : offsetof(column, pred) + sizeof(vg_kf);
+    t->col_stride = (col_bytes + 63) / 64 * 64;
+    t->trk_stride = record_stride(cfg->model);
     t->space_order_min = VG_SPACE_ORDER_MIN;
     t->space_order_tracks = VG_SPACE_ORDER_MIN_TRACKS;
     t->next_id = 1;
@@ -376,7 +395,7 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
         for (int b = 0; b < 3; b++)
             big[a * 6 + b] = big[(a + 3) * 6 + b + 3] = m[a * 3 + b];
     for (int32_t n = 0; n < t->nlive; n++) {
-        trk *k = &t->tracks[t->live[n]];
+        trk *k = trk_at(t, t->live[n]);
         int models = t->cfg.model == VG_TRACK_MODEL_IMM ? VG_IMM_MODELS : 1;
         for (int j = 0; j < models; j++) {
             vg_kf *kf = t->cfg.model == VG_TRACK_MODEL_IMM ? &k->st.imm.model[j] : &k->st.kf;
@@ -397,7 +416,7 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
     vg_grid_clear(&t->grid);
     for (int32_t n = 0; n < t->nlive; n++) {
         vg_kf tmp;
-        const vg_kf *kf = st_kf(t, &t->tracks[t->live[n]].st, &tmp);
+        const vg_kf *kf = st_kf(t, &trk_at(t, t->live[n])->st, &tmp);
         vg_trk_file_in_grid(t, t->live[n], kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
     }
     vg_bearings_clear(&t->bearings);
@@ -412,8 +431,9 @@ void vg_tracker_visit(const vg_tracker *t, vg_time time, vg_track_visit_fn fn, v
 {
     vg_track o;
     for (int32_t n = 0; n < t->nlive; n++) {
-        const trk *k = &t->tracks[t->live[n]];
-        state s = k->st;
+        const trk *k = trk_at(t, t->live[n]);
+        state s;
+        st_copy(t, &s, &k->st);
         st_predict(t, &s, dt_s(time, k->t_state));
         vg_kf kf;
         st_combined(t, &s, &kf);
