@@ -1,8 +1,11 @@
 /* track/identity.c — the tracker's identity table: which track carries a
  * cooperative identity (Remote ID serial, beacon id, ICAO address) or an RF link
- * signature. Open addressing with tombstones over a table sized for max_tracks, so
- * binding a detection to its track by identity costs one probe sequence and no
- * allocation. */
+ * signature. Open addressing with tombstones, so that binding a detection to its
+ * track by identity costs one probe sequence; the table grows by doublings with the
+ * identities it holds (at most a quarter full after a rebuild), up to four slots a
+ * track of max_tracks, so that a tracker configured for many tracks and following
+ * few does not pay for many. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "track/tracker_int.h"
@@ -66,7 +69,27 @@ static const vg_identity *key_of(const trk *tr, int which, vg_identity *tmp)
     return tmp;
 }
 
-static void id_insert_key(vg_tracker *t, int32_t k, int which)
+static void id_rebuild(vg_tracker *t);
+
+/* Before an insertion: rebuild a table half full of keys and tombstones, in one
+ * twice as large if the keys alone fill a quarter of it (and it may grow). A
+ * table that cannot grow stays as it is: insertions fail only once it is full. */
+static void id_make_room(vg_tracker *t)
+{
+    if ((t->id_used + 1) * 2 <= t->id_cap)
+        return;
+    if ((t->id_keys + 1) * 4 > t->id_cap && t->id_cap < t->id_cap_max) {
+        int32_t *n = realloc(t->ids, 2 * (size_t)t->id_cap * sizeof *n);
+        if (n) {
+            t->ids = n;
+            t->id_cap *= 2;
+        }
+    }
+    id_rebuild(t);
+}
+
+/* File track k's key `which` in the table as it is (no room made). */
+static void id_place_key(vg_tracker *t, int32_t k, int which)
 {
     trk *tr = trk_at(t, k);
     vg_identity tmp;
@@ -75,11 +98,18 @@ static void id_insert_key(vg_tracker *t, int32_t k, int which)
         return; /* full, or the identity already has a track: keep the first */
     if (t->ids[s] == ID_EMPTY)
         t->id_used++;
+    t->id_keys++;
     t->ids[s] = 2 * k + which;
     if (which == KEY_RF)
         tr->rf_mapped = true;
     else
         tr->id_mapped = true;
+}
+
+static void id_insert_key(vg_tracker *t, int32_t k, int which)
+{
+    id_make_room(t);
+    id_place_key(t, k, which);
 }
 
 void vg_trk_id_insert(vg_tracker *t, int32_t k)
@@ -95,8 +125,10 @@ static void id_remove_key(vg_tracker *t, int32_t k, int which)
         return;
     vg_identity tmp;
     int32_t s = id_slot(t, key_of(tr, which, &tmp), false);
-    if (s >= 0 && t->ids[s] == 2 * k + which)
+    if (s >= 0 && t->ids[s] == 2 * k + which) {
         t->ids[s] = ID_TOMB;
+        t->id_keys--;
+    }
     *mapped = false;
 }
 
@@ -133,21 +165,27 @@ void vg_trk_rf_link(vg_tracker *t, int32_t k, const vg_identity *sig)
 /* Tombstones make probes long; rebuild the table when they pile up. */
 void vg_trk_id_rebuild_if_needed(vg_tracker *t)
 {
-    if (t->id_used * 2 < t->id_cap)
-        return;
+    if (t->id_used * 2 >= t->id_cap)
+        id_rebuild(t);
+}
+
+/* Empty the table and insert the keys of every live track again. */
+static void id_rebuild(vg_tracker *t)
+{
     for (uint32_t s = 0; s < t->id_cap; s++)
         t->ids[s] = ID_EMPTY;
     t->id_used = 0;
+    t->id_keys = 0;
     for (int32_t n = 0; n < t->nlive; n++) {
         int32_t k = t->live[n];
         trk *tr = trk_at(t, k);
         if (tr->id_mapped) {
             tr->id_mapped = false;
-            id_insert_key(t, k, KEY_IDENTITY);
+            id_place_key(t, k, KEY_IDENTITY);
         }
         if (tr->rf_mapped) {
             tr->rf_mapped = false;
-            id_insert_key(t, k, KEY_RF);
+            id_place_key(t, k, KEY_RF);
         }
     }
 }

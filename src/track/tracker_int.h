@@ -141,7 +141,9 @@ struct vg_tracker {
     vg_time grid_time;
     double vmax;                /* fastest track since the grid was rebuilt, m/s */
     int32_t *ids;               /* identity table: track index, ID_EMPTY, ID_TOMB */
-    uint32_t id_cap, id_used;
+    uint32_t id_cap, id_used;   /* slots; slots holding a key or a tombstone */
+    uint32_t id_keys;           /* slots holding a key */
+    uint32_t id_cap_max;        /* four slots a track of max_tracks */
     /* scan workspace */
     uint32_t stamp;
     column *cols;               /* grown by doubling up to max_cols, col_stride

@@ -305,9 +305,10 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
     /* Two keys a track at most (a cooperative identity and an RF link), kept under
      * half full. */
-    t->id_cap = 16;
-    while (t->id_cap < 4u * (uint32_t)cfg->max_tracks)
-        t->id_cap *= 2;
+    t->id_cap_max = 16;
+    while (t->id_cap_max < 4u * (uint32_t)cfg->max_tracks)
+        t->id_cap_max *= 2;
+    t->id_cap = t->id_cap_max < 256 ? t->id_cap_max : 256; /* grows with the identities */
     t->ids = malloc(t->id_cap * sizeof *t->ids);
     /* Columns: each detection brings a handful of candidates; bound the scan's. */
     int64_t mc = (int64_t)cfg->max_scan * 8;
@@ -340,7 +341,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
         vg_tracker_free(t);
         return vg_err(err, VG_ENOMEM, "tracker: out of memory for %d tracks", cfg->max_tracks);
     }
-    /* ID_EMPTY is −1: every byte 0xff (a memset, the table is large). */
+    /* ID_EMPTY is −1: every byte 0xff. */
     memset(t->ids, 0xff, t->id_cap * sizeof *t->ids);
     vg_bearings_init(&t->bearings, 2 * VG_TIME_S, cfg->bearing_range_m);
     *out = t;

@@ -615,6 +615,46 @@ static void test_a_crowd_of_objects_grows_the_grid_and_keeps_one_track_each(void
     scene_close(&s);
 }
 
+/* Hundreds of Remote ID drones: the identity table grows from its first few slots
+ * as they come (and its tombstones are swept when they go), and every later
+ * detection still finds its drone's track by identity. */
+static void test_many_identities_grow_the_identity_table(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    declare(&s, "rid", "remoteid", (vg_vec3){0, 0, 2});
+    enum { DRONES = 600, SIDE = 25 };
+    char serial[32];
+    for (int wave = 0; wave < 2; wave++) {
+        double t0 = 1000 + wave * 100; /* the first wave is long gone (10 s) by the second */
+        for (int scan = 0; scan < 3; scan++)
+            for (int k = 0; k < DRONES; k++) {
+                snprintf(serial, sizeof serial, "SN-%d-%04d", wave, k);
+                vg_vec3 p = {(k % SIDE) * 200.0 - 2500.0 + scan * 5.0,
+                             (k / SIDE) * 200.0 - 2500.0 + wave * 50.0, 60};
+                remote_id(&s, t0 + scan, p, serial, 0.5);
+            }
+    }
+    vg_engine_flush(s.e);
+    vg_engine_stats st;
+    vg_engine_get_stats(s.e, &st);
+    assert_int_equal(st.tracker.started, 2 * DRONES);
+    assert_int_equal(st.tracker.identity_bound, 2 * 2 * DRONES);
+    assert_int_equal(st.tracker.spoof_flags, 0);
+    assert_int_equal(st.tracker.live, DRONES);
+    /* Every track of the second wave carries its own serial. */
+    int named = 0;
+    for (int i = 0; i < s.cap.n; i++) {
+        const vg_event *ev = &s.cap.ev[i];
+        if (ev->type == VG_EV_TRACK && ev->time == (vg_time)1102 * VG_TIME_S &&
+            strncmp(ev->u.track.identity.id, "SN-1-", 5) == 0)
+            named++;
+    }
+    assert_int_equal(named, DRONES);
+    scene_close(&s);
+}
+
 /* Ten minutes of radar clutter over a 40-m spot (a plot a second: the river's
  * surface), a drone flying through it at 10 m/s on a track it had before, and a
  * Remote ID drone appearing in it. Returns the confirmed-track count. */
@@ -689,6 +729,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossing_drones_keep_their_tracks),
         cmocka_unit_test(test_a_crowd_of_objects_grows_the_grid_and_keeps_one_track_each),
+        cmocka_unit_test(test_many_identities_grow_the_identity_table),
         cmocka_unit_test(test_clutter_map_stops_tracks_born_of_clutter_not_drones),
         cmocka_unit_test(test_radar_track_takes_the_remote_id_identity_at_handover),
         cmocka_unit_test(test_birds_near_a_drone_leave_its_track_and_class_alone),
