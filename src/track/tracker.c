@@ -426,7 +426,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         int32_t i = t->col_track[c];
         trk *k = trk_at(t, i);
         if (c + 4 < t->ncols)
-            prefetch_track(t, t->col_track[c + 4]);
+            prefetch_header(t, t->col_track[c + 4]);
         if (!k->live)
             continue;
         if (k->opportunities < UINT16_MAX)
@@ -439,8 +439,10 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             k->status = VG_TRACK_CONFIRMED;
         }
         confirm_or_expire(t, i, time, emit, ud);
+        /* The column holds the state the update left in the record: read there, in
+         * column order, rather than from the record. */
         vg_kf tmp;
-        const vg_kf *kf = st_kf(t, &k->st, &tmp);
+        const vg_kf *kf = st_kf(t, &col->pred, &tmp);
         /* Kinematic evidence once a second, and only from a velocity worth reading:
          * two or three plots make a speed of anything, and a pigeon's first seconds
          * would make it a drone. */

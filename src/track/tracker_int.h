@@ -260,6 +260,20 @@ static inline void prefetch_track(const vg_tracker *t, int32_t i)
 #endif
 }
 
+/* Likewise for the header of track i's record alone (every line of it: outputs
+ * read all over it). */
+static inline void prefetch_header(const vg_tracker *t, int32_t i)
+{
+#if defined(__GNUC__)
+    const char *k = (const char *)trk_at(t, i);
+    for (size_t off = 0; off < offsetof(trk, st); off += 64)
+        __builtin_prefetch(k + off);
+#else
+    (void)t;
+    (void)i;
+#endif
+}
+
 /* Likewise for track i's summaries, which housekeeping reads instead of the record. */
 static inline void prefetch_summaries(const vg_tracker *t, int32_t i)
 {
