@@ -52,12 +52,12 @@ static bool track_bound(const vg_tracker *t, const trk_hot *h)
     return h->stamp == t->stamp && h->bound;
 }
 
-/* Whether detection d and track k carry different cooperative identities. */
-static bool identities_conflict(const vg_track_input *d, const trk *k)
+/* Whether detection d and track i carry different cooperative identities. */
+static bool identities_conflict(const vg_tracker *t, const vg_track_input *d, int32_t i)
 {
-    return vg_trk_id_cooperative(d->identity.source) && vg_trk_id_cooperative(k->identity.source) &&
-           (d->identity.source != k->identity.source ||
-            strcmp(d->identity.id, k->identity.id) != 0);
+    vg_identity_source s = trk_at(t, i)->id_source;
+    return vg_trk_id_cooperative(d->identity.source) && vg_trk_id_cooperative(s) &&
+           (d->identity.source != s || strcmp(d->identity.id, t->names[i].identity.id) != 0);
 }
 
 /* Gate the pair (current detection, track i) and record it as an edge if it passes. */
@@ -132,7 +132,7 @@ static void consider(void *ud, int32_t i)
             return;
         later = true;
     }
-    if (h->cooperative && identities_conflict(t->g_det, trk_at(t, i)))
+    if (h->cooperative && identities_conflict(t, t->g_det, i))
         return;
     /* A bearing of one RF link never joins another link's track; nor does it join a
      * tentative track without a cooperative identity: a bearing cannot confirm that
@@ -141,7 +141,7 @@ static void consider(void *ud, int32_t i)
     if (t->g_bearing) {
         bool link = vg_trk_id_is_rf(&t->g_det->identity);
         bool same_link = link && h->rf_linked &&
-                         strcmp(trk_at(t, i)->rf, t->g_det->identity.id) == 0;
+                         strcmp(t->names[i].rf, t->g_det->identity.id) == 0;
         if (h->tentative && !h->cooperative && !same_link)
             return;
         /* Nor a track known to be a bird or a manned aircraft: they fly no drone

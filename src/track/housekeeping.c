@@ -122,7 +122,7 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
                 kf = k->st.kf;
                 vg_kf_predict_cv(&kf, dt_s(time, k->t_state), t->cfg.process_noise);
             }
-            vg_trk_emit(t, k, &kf, time, emit, ud);
+            vg_trk_emit(t, i, &kf, time, emit, ud);
         }
         const vg_kf *v = cv ? &k->st.kf : &kf;
         vg_trk_file_in_grid(t, i, e, no, v->x[3], v->x[4]);

@@ -25,10 +25,10 @@ enum { KEY_IDENTITY = 0, KEY_RF = 1 };
 
 static bool key_is(const vg_tracker *t, int32_t v, const vg_identity *id)
 {
-    const trk *k = trk_at(t, v >> 1);
+    const trk_names *nm = &t->names[v >> 1];
     if (v & KEY_RF)
-        return id->source == VG_IDSRC_RF && strcmp(k->rf, id->id) == 0;
-    return k->identity.source == id->source && strcmp(k->identity.id, id->id) == 0;
+        return id->source == VG_IDSRC_RF && strcmp(nm->rf, id->id) == 0;
+    return trk_at(t, v >> 1)->id_source == id->source && strcmp(nm->identity.id, id->id) == 0;
 }
 
 /* The slot holding id, or (when insert) the first free slot on its probe path;
@@ -59,13 +59,13 @@ int32_t vg_trk_id_lookup(const vg_tracker *t, const vg_identity *id)
     return s >= 0 ? t->ids[s] >> 1 : -1;
 }
 
-/* Track tr's key `which` as an identity (the RF link's is built in *tmp). */
-static const vg_identity *key_of(const trk *tr, int which, vg_identity *tmp)
+/* Track k's key `which` as an identity (the RF link's is built in *tmp). */
+static const vg_identity *key_of(const vg_tracker *t, int32_t k, int which, vg_identity *tmp)
 {
     if (which != KEY_RF)
-        return &tr->identity;
+        return &t->names[k].identity;
     tmp->source = VG_IDSRC_RF;
-    memcpy(tmp->id, tr->rf, sizeof tmp->id);
+    memcpy(tmp->id, t->names[k].rf, sizeof tmp->id);
     return tmp;
 }
 
@@ -93,7 +93,7 @@ static void id_place_key(vg_tracker *t, int32_t k, int which)
 {
     trk *tr = trk_at(t, k);
     vg_identity tmp;
-    int32_t s = id_slot(t, key_of(tr, which, &tmp), true);
+    int32_t s = id_slot(t, key_of(t, k, which, &tmp), true);
     if (s < 0 || t->ids[s] >= 0)
         return; /* full, or the identity already has a track: keep the first */
     if (t->ids[s] == ID_EMPTY)
@@ -124,7 +124,7 @@ static void id_remove_key(vg_tracker *t, int32_t k, int which)
     if (!*mapped)
         return;
     vg_identity tmp;
-    int32_t s = id_slot(t, key_of(tr, which, &tmp), false);
+    int32_t s = id_slot(t, key_of(t, k, which, &tmp), false);
     if (s >= 0 && t->ids[s] == 2 * k + which) {
         t->ids[s] = ID_TOMB;
         t->id_keys--;
@@ -143,22 +143,24 @@ void vg_trk_id_remove(vg_tracker *t, int32_t k)
 void vg_trk_rf_link(vg_tracker *t, int32_t k, const vg_identity *sig)
 {
     trk *tr = trk_at(t, k);
-    if (tr->rf[0])
+    if (tr->rf_linked)
         return; /* one link a track: gating keeps other links' bearings away */
     int32_t old = vg_trk_id_lookup(t, sig);
     if (old >= 0 && old != k) {
         trk *o = trk_at(t, old);
         id_remove_key(t, old, KEY_RF);
-        o->rf[0] = '\0';
-        if (o->identity.source == VG_IDSRC_RF) /* it no longer names that object */
-            memset(&o->identity, 0, sizeof o->identity);
+        o->rf_linked = false;
+        if (o->id_source == VG_IDSRC_RF) /* it no longer names that object */
+            o->id_source = VG_IDSRC_NONE;
         vg_trk_refresh_hot(t, old);
         /* The link only moves once the old track has lost its fixes: what is left of
          * it is a drifting copy of the object the new track now follows. */
         t->hot[old].superseded = true;
     }
-    memcpy(tr->rf, sig->id, sizeof tr->rf);
-    tr->rf[sizeof tr->rf - 1] = '\0';
+    char *rf = t->names[k].rf;
+    memcpy(rf, sig->id, VG_ID_MAX);
+    rf[VG_ID_MAX - 1] = '\0';
+    tr->rf_linked = rf[0] != '\0';
     id_insert_key(t, k, KEY_RF);
 }
 

@@ -63,11 +63,12 @@ static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
     k->updates++;
     memcpy(k->sensor, d->sensor, sizeof k->sensor);
     if (d->identity.source != VG_IDSRC_NONE &&
-        (k->identity.source == VG_IDSRC_NONE ||
-         (k->identity.source == VG_IDSRC_RF && vg_trk_id_cooperative(d->identity.source)))) {
-        k->identity = d->identity;
-        if (vg_trk_id_cooperative(k->identity.source) && !extra_integrity &&
-            vg_trk_id_lookup(t, &k->identity) < 0)
+        (k->id_source == VG_IDSRC_NONE ||
+         (k->id_source == VG_IDSRC_RF && vg_trk_id_cooperative(d->identity.source)))) {
+        t->names[i].identity = d->identity;
+        k->id_source = d->identity.source;
+        if (vg_trk_id_cooperative(k->id_source) && !extra_integrity &&
+            vg_trk_id_lookup(t, &t->names[i].identity) < 0)
             vg_trk_id_insert(t, i);
     }
     if (vg_trk_id_is_rf(&d->identity))
@@ -75,7 +76,7 @@ static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
     if (in->has_operator) {
         k->has_operator = true;
         k->operator_has_alt = in->operator_has_alt;
-        k->operator_pos = in->operator_pos;
+        t->names[i].operator_pos = in->operator_pos;
     }
     k->integrity |= d->integrity | extra_integrity;
     if (vg_class_detection(k->logp, d)) {
@@ -184,7 +185,7 @@ static int32_t use_bearing(vg_tracker *t, const vg_track_input *in, vg_time time
  * who they are are no clutter. */
 static bool clutter_exempt(const trk *k, const vg_track_input *d)
 {
-    return vg_trk_id_cooperative(k->identity.source) ||
+    return vg_trk_id_cooperative(k->id_source) ||
            (d && vg_trk_id_cooperative(d->identity.source));
 }
 
@@ -394,7 +395,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             int32_t i = use_bearing(t, &in[r], time);
             if (i >= 0) {
                 vg_kf tmp;
-                vg_trk_emit(t, trk_at(t, i), st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
+                vg_trk_emit(t, i, st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
             }
             continue;
         }
@@ -416,7 +417,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
         int32_t i = start_track(t, &in[r], pm, time, flags);
         if (i >= 0) {
             vg_kf tmp;
-            vg_trk_emit(t, trk_at(t, i), st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
+            vg_trk_emit(t, i, st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
         }
     }
 
@@ -439,6 +440,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             k->status = VG_TRACK_CONFIRMED;
         }
         confirm_or_expire(t, i, time, emit, ud);
+        if (!k->live)
+            continue; /* hit on its window's last scan, still short of hits: gone */
         /* The column holds the state the update left in the record: read there, in
          * column order, rather than from the record. */
         vg_kf tmp;
@@ -454,7 +457,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n
             k->t_kin = time;
         }
         vg_trk_file_in_grid(t, i, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
-        vg_trk_emit(t, k, kf, time, emit, ud);
+        vg_trk_emit(t, i, kf, time, emit, ud);
     }
     return 0;
 }

@@ -30,21 +30,31 @@ typedef struct trk {
                                  * bearings are its fixes */
     uint32_t updates;
     uint16_t hits, opportunities;
-    vg_identity identity;       /* cooperative if any was heard, else the RF one */
+    vg_identity_source id_source; /* its identity's source (the identity itself is in
+                                 * its trk_names), VG_IDSRC_NONE if it has none */
     bool id_mapped;             /* its cooperative identity is in the identity table */
     bool rf_mapped;             /* its RF link is in the identity table */
-    char rf[VG_ID_MAX];         /* the signature of the RF link bound to it, "" if none */
+    bool rf_linked;             /* an RF link is bound to it (signature in trk_names) */
     double logp[VG_CLASS_COUNT];
     double class_p[VG_CLASS_COUNT]; /* exp(logp), kept with it: outputs are many */
     uint8_t class_settled;      /* vg_class_kinematics's memory for logp */
     char sensor[VG_ID_MAX];
-    bool has_operator, operator_has_alt;
-    vg_geo operator_pos;
+    bool has_operator, operator_has_alt; /* the position is in trk_names */
     uint32_t integrity;
     int32_t free_next;
     int32_t live_pos;           /* index in the live list */
     state st;                   /* last: a new track clears what precedes it only */
 } trk;
+
+/* What names a track and its pilot, apart from its record: most tracks (radar
+ * plots, clutter) have none of it, and every record line saved is one less to
+ * fetch for each update and output. Each part is valid only as its record says. */
+typedef struct trk_names {
+    vg_identity identity;       /* id_source != VG_IDSRC_NONE: cooperative if any was
+                                 * heard, else the RF one */
+    char rf[VG_ID_MAX];         /* rf_linked: the signature of the RF link bound to it */
+    vg_geo operator_pos;        /* has_operator */
+} trk_names;
 
 /* What gating reads for every candidate, kept apart from the track records (a
  * kilobyte each) so that looking at the tracks near a detection touches one small
@@ -132,6 +142,7 @@ struct vg_tracker {
     size_t trk_stride;
     trk_hot *hot;               /* one per track record, grown with them */
     trk_keep *keep;             /* likewise */
+    trk_names *names;           /* likewise */
     int32_t track_cap;
     int32_t free_head;
     int32_t *live;              /* indices of live tracks, in no particular order */
@@ -341,12 +352,12 @@ void vg_trk_gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time tim
 /* tracker_life.c */
 void vg_trk_refresh_hot(vg_tracker *t, int32_t i);
 /* Writes every member of *o: emit_track does not clear the event first. */
-void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o);
+void vg_trk_fill(const vg_tracker *t, int32_t i, const vg_kf *kf, vg_track *o);
 void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn);
 bool vg_trk_grow_tracks(vg_tracker *t);
 bool vg_trk_grow_cols(vg_tracker *t);
-/* Emit track k's state kf at time as a track event. */
-void vg_trk_emit(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
+/* Emit track i's state kf at time as a track event. */
+void vg_trk_emit(vg_tracker *t, int32_t i, const vg_kf *kf, vg_time time,
                  vg_track_emit_fn emit, void *ud);
 /* Emit track i's drop (reason: a constant) and free its slot. */
 void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,

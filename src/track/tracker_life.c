@@ -58,8 +58,8 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
     h->sv = float_up(sqrt(max_d(c->P[21] + c->P[28], 0.0)));
     h->t_state = k->t_state;
     h->tentative = k->status == VG_TRACK_TENTATIVE;
-    h->cooperative = vg_trk_id_cooperative(k->identity.source);
-    h->rf_linked = k->rf[0] != '\0';
+    h->cooperative = vg_trk_id_cooperative(k->id_source);
+    h->rf_linked = k->rf_linked;
     if (t->cfg.model == VG_TRACK_MODEL_IMM)
         return; /* housekeeping reads the summary of CV tracks only */
     /* trace(P_pos) after dt: per axis (Ppp + dt·Pvp) + dt·(Ppv + dt·Pvv) + q·dt³/3 */
@@ -74,8 +74,9 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
     }
 }
 
-void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o)
+void vg_trk_fill(const vg_tracker *t, int32_t i, const vg_kf *kf, vg_track *o)
 {
+    const trk *k = trk_at(t, i);
     o->id = k->id;
     o->status = k->status;
     o->pos = vg_enu_to_geo(&t->site, (vg_vec3){kf->x[0], kf->x[1], kf->x[2]});
@@ -83,24 +84,29 @@ void vg_trk_fill(const vg_tracker *t, const trk *k, const vg_kf *kf, vg_track *o
     /* One horizontal sigma: the root mean of the east and north variances. */
     o->sigma_h = sqrt(max_d(0.5 * (kf->P[0] + kf->P[7]), 0.0));
     o->sigma_v = sqrt(max_d(kf->P[14], 0.0));
-    o->identity = k->identity;
+    /* A track without an identity (or whose RF one was taken away) has an empty
+     * one: all zeros, as the record held it before the names moved out. */
+    if (k->id_source != VG_IDSRC_NONE)
+        o->identity = t->names[i].identity;
+    else
+        memset(&o->identity, 0, sizeof o->identity);
     memcpy(o->class_p, k->class_p, sizeof o->class_p);
     o->updates = k->updates;
     memcpy(o->sensor, k->sensor, sizeof o->sensor);
     o->has_operator = k->has_operator;
     o->operator_has_alt = k->operator_has_alt;
-    o->operator_pos = k->operator_pos;
+    o->operator_pos = k->has_operator ? t->names[i].operator_pos : (vg_geo){0, 0, 0};
     o->integrity = k->integrity;
     o->born = k->born;
 }
 
-void vg_trk_emit(vg_tracker *t, const trk *k, const vg_kf *kf, vg_time time,
+void vg_trk_emit(vg_tracker *t, int32_t i, const vg_kf *kf, vg_time time,
                  vg_track_emit_fn emit, void *ud)
 {
     /* Not cleared first: vg_trk_fill writes every member (outputs are many). */
     t->out.type = VG_EV_TRACK;
     t->out.time = time;
-    vg_trk_fill(t, k, kf, &t->out.u.track);
+    vg_trk_fill(t, i, kf, &t->out.u.track);
     emit(ud, &t->out);
 }
 
@@ -181,17 +187,22 @@ bool vg_trk_grow_tracks(vg_tracker *t)
     t->tracks = n;
     trk_hot *h = aligned_alloc(64, (size_t)cap * sizeof *h);
     trk_keep *kp = aligned_alloc(64, (size_t)cap * sizeof *kp);
-    if (!h || !kp) {
+    trk_names *nm = malloc((size_t)cap * sizeof *nm);
+    if (!h || !kp || !nm) {
         free(h);
         free(kp);
+        free(nm);
         return false; /* the larger record array is kept; track_cap is unchanged */
     }
     if (t->hot) {
         memcpy(h, t->hot, (size_t)t->track_cap * sizeof *h);
         memcpy(kp, t->keep, (size_t)t->track_cap * sizeof *kp);
+        memcpy(nm, t->names, (size_t)t->track_cap * sizeof *nm);
     }
     free(t->hot);
     free(t->keep);
+    free(t->names);
+    t->names = nm;
     memset(h + t->track_cap, 0, (size_t)(cap - t->track_cap) * sizeof *h);
     t->hot = h;
     t->keep = kp;
@@ -238,10 +249,10 @@ static size_t record_stride(vg_track_model model)
 
 size_t vg_tracker_track_bytes(vg_track_model model)
 {
-    /* the record and its gating and housekeeping summaries, its live-list entry,
+    /* the record, its names and its gating and housekeeping summaries, its live-list entry,
      * its grid links and its identity-table share; the grid's window is at most
      * two entries per table slot */
-    return record_stride(model) + sizeof(trk_hot) + sizeof(trk_keep) +
+    return record_stride(model) + sizeof(trk_hot) + sizeof(trk_keep) + sizeof(trk_names) +
            sizeof(int32_t) * (1 + 3) + sizeof(int32_t) * 2 +
            (sizeof(vg_grid_cell) + 2 * sizeof(int32_t)) * 4 + sizeof(uint32_t) * 4;
 }
@@ -358,6 +369,7 @@ void vg_tracker_free(vg_tracker *t)
     free(t->tracks);
     free(t->hot);
     free(t->keep);
+    free(t->names);
     free(t->live);
     free(t->ids);
     free(t->cols);
@@ -439,7 +451,7 @@ void vg_tracker_visit(const vg_tracker *t, vg_time time, vg_track_visit_fn fn, v
         vg_kf kf;
         st_combined(t, &s, &kf);
         memset(&o, 0, sizeof o);
-        vg_trk_fill(t, k, &kf, &o);
+        vg_trk_fill(t, t->live[n], &kf, &o);
         fn(ud, &o);
     }
 }

@@ -585,6 +585,69 @@ static void test_tentative_tracks_are_dropped_and_confirmed_ones_coast(void **st
     scene_close(&s);
 }
 
+/* A tentative track hit on the last scan of its confirmation window without
+ * enough hits is dropped there — and is gone: no track event after its drop, no
+ * place in the spatial grid for a later plot to find (its slot goes to the next
+ * new track, whose state such a plot would overwrite). Plots 1 s apart; the
+ * second is 60 m off (outside the gate, inside the search radius: an opportunity
+ * without a hit) and starts a track of its own. */
+static void test_a_track_dropped_while_hit_is_gone(void **state)
+{
+    (void)state;
+    vg_config cfg;
+    vg_config_defaults(&cfg);
+    cfg.tracker.confirm_hits = 3;
+    cfg.tracker.confirm_window = 3;
+    scene s;
+    scene_open(&s, &cfg);
+    declare(&s, "radar", "radar", (vg_vec3){0, 0, 10});
+    const vg_vec3 x = {100, 100, 50};
+    plot(&s, 1000, x, NULL);
+    plot(&s, 1001, (vg_vec3){x.x + 60, x.y, x.z}, NULL);
+    plot(&s, 1002, x, NULL);                        /* hit, and dropped: 2 hits of 3 */
+    for (int k = 3; k < 8; k++) {
+        plot(&s, 1000 + k, x, NULL);                /* a new track, near the old one */
+        plot(&s, 1000 + k + 0.5, (vg_vec3){x.x - 900, x.y, x.z}, NULL); /* elsewhere */
+    }
+    vg_engine_flush(s.e);
+    int drops = 0;
+    for (int i = 0; i < s.cap.n; i++) {
+        const vg_event *ev = &s.cap.ev[i];
+        if (ev->type != VG_EV_TRACK_DROP)
+            continue;
+        drops++;
+        for (int j = i + 1; j < s.cap.n; j++)
+            if (s.cap.ev[j].type == VG_EV_TRACK)
+                assert_true(s.cap.ev[j].u.track.id != ev->u.track_drop.id);
+    }
+    assert_true(drops >= 1);
+    /* The first track's last output is its birth; the plot that hit it at 1002
+     * comes out as its drop. */
+    const vg_track *first = last_of(&s, 1);
+    assert_non_null(first);
+    assert_int_equal(first->updates, 1);
+    bool first_dropped = false;
+    for (int i = 0; i < s.cap.n; i++) {
+        const vg_event *ev = &s.cap.ev[i];
+        if (ev->type == VG_EV_TRACK_DROP && ev->u.track_drop.id == 1) {
+            assert_int_equal(ev->time, (vg_time)1002 * VG_TIME_S);
+            assert_string_equal(ev->u.track_drop.reason, "unconfirmed");
+            first_dropped = true;
+        }
+    }
+    assert_true(first_dropped);
+    /* The plots at x from 1003 on make one track, and it moves as they say. */
+    double d;
+    const vg_track *now = nearest_at(&s, 1007, x, &d);
+    assert_non_null(now);
+    assert_true(d < 10.0);
+    assert_true(now->updates >= 4);
+    vg_engine_stats st;
+    vg_engine_get_stats(s.e, &st);
+    assert_int_equal(st.tracker.deleted, drops);
+    scene_close(&s);
+}
+
 /* Many objects at once: 1 500 of them, 200 m apart, appear in one scan. The
  * tracker's spatial table starts small and must grow in the middle of that scan
  * (and its tentative candidates, set aside for the second association pass, must
@@ -743,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_radar_range_rate_feeds_the_velocity),
         cmocka_unit_test(test_radar_to_remote_id_handover_yields_one_alert),
         cmocka_unit_test(test_tentative_tracks_are_dropped_and_confirmed_ones_coast),
+        cmocka_unit_test(test_a_track_dropped_while_hit_is_gone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
