@@ -61,7 +61,10 @@ static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
     trk *k = trk_at(t, i);
     const vg_track_input *d = in;
     k->updates++;
-    memcpy(k->sensor, d->sensor, sizeof k->sensor);
+    /* Written only when it changes: a sensor follows its tracks scan after scan,
+     * and a line written is a line to write back. */
+    if (memcmp(k->sensor, d->sensor, sizeof k->sensor) != 0)
+        memcpy(k->sensor, d->sensor, sizeof k->sensor);
     if (d->identity.source != VG_IDSRC_NONE &&
         (k->id_source == VG_IDSRC_NONE ||
          (k->id_source == VG_IDSRC_RF && vg_trk_id_cooperative(d->identity.source)))) {
