@@ -56,8 +56,8 @@ typedef struct trk_names {
     vg_geo operator_pos;        /* has_operator */
 } trk_names;
 
-/* What gating reads for every candidate, kept apart from the track records (a
- * kilobyte each) so that looking at the tracks near a detection touches one small
+/* What gating reads for every candidate, kept apart from the track records (half
+ * a kilobyte or more each) so that looking at the tracks near a detection touches one small
  * entry per track: with tens of thousands of tracks, memory traffic is the cost. */
 typedef struct trk_hot {
     double x, y, vx, vy;        /* combined state, site frame, at t_state */
@@ -239,7 +239,7 @@ static inline double max_d(double a, double b)
 }
 
 /* Track record i. Records lie trk_stride bytes apart: a CV track's ends after
- * st.kf (768 bytes, not the 1 152 of an IMM one), so that nothing but the IMM path
+ * st.kf (576 bytes, not the 960 of an IMM one), so that nothing but the IMM path
  * may touch st.imm beyond the filter it begins with. */
 static inline trk *trk_at(const vg_tracker *t, int32_t i)
 {
