@@ -4,6 +4,8 @@
 #ifndef VIGIE_TRACKER_INT_H
 #define VIGIE_TRACKER_INT_H
 
+#include <stddef.h>
+
 #include "track/bearings.h"
 #include "track/clutter.h"
 #include "track/grid.h"
@@ -16,35 +18,42 @@ typedef union state {
     vg_imm imm;
 } state;
 
+/* A track's record. The first cache line holds all that dropping a track, counting
+ * an opportunity, confirming or expiring it and predicting it read: with tens of
+ * thousands of tracks born of clutter and dropped a few scans later, each of those
+ * costs that one line. */
 typedef struct trk {
     bool live;
+    bool id_mapped;             /* its cooperative identity is in the identity table */
+    bool rf_mapped;             /* its RF link is in the identity table */
+    bool bearing_only;          /* born of bearings, never located otherwise: its
+                                 * bearings are its fixes */
     vg_track_status status;
     uint64_t id;
     vg_time t_state;            /* time of the state estimate, which only a
                                  * measurement sets: the last update's time */
-    vg_time t_kin;              /* last kinematic class evidence */
-    vg_time born;               /* first detection */
-    vg_time t_fix;              /* last update that located it: a position, a radar
-                                 * plot, or a triangulation (not a lone bearing) */
-    bool bearing_only;          /* born of bearings, never located otherwise: its
-                                 * bearings are its fixes */
+    int32_t free_next;
+    int32_t live_pos;           /* index in the live list */
     uint32_t updates;
     uint16_t hits, opportunities;
     vg_identity_source id_source; /* its identity's source (the identity itself is in
                                  * its trk_names), VG_IDSRC_NONE if it has none */
-    bool id_mapped;             /* its cooperative identity is in the identity table */
-    bool rf_mapped;             /* its RF link is in the identity table */
+    uint32_t integrity;
+    vg_time t_fix;              /* last update that located it: a position, a radar
+                                 * plot, or a triangulation (not a lone bearing) */
+    vg_time t_kin;              /* last kinematic class evidence */
+    /* (first line ends) */
+    vg_time born;               /* first detection */
     bool rf_linked;             /* an RF link is bound to it (signature in trk_names) */
+    bool has_operator, operator_has_alt; /* the position is in trk_names */
+    uint8_t class_settled;      /* vg_class_kinematics's memory for logp */
     double logp[VG_CLASS_COUNT];
     double class_p[VG_CLASS_COUNT]; /* exp(logp), kept with it: outputs are many */
-    uint8_t class_settled;      /* vg_class_kinematics's memory for logp */
     char sensor[VG_ID_MAX];
-    bool has_operator, operator_has_alt; /* the position is in trk_names */
-    uint32_t integrity;
-    int32_t free_next;
-    int32_t live_pos;           /* index in the live list */
     state st;                   /* last: a new track clears what precedes it only */
 } trk;
+
+_Static_assert(offsetof(trk, t_kin) + sizeof(vg_time) == 64, "the first line as planned");
 
 /* What names a track and its pilot, apart from its record: most tracks (radar
  * plots, clutter) have none of it, and every record line saved is one less to
