@@ -240,11 +240,24 @@ bool vg_trk_grow_cols(vg_tracker *t)
     return true;
 }
 
+/* Bytes rounded up to whole cache lines. */
+static size_t whole_lines(size_t bytes)
+{
+    return (bytes + 63) / 64 * 64;
+}
+
 /* A record's bytes under a model: a CV record ends after its filter. */
 static size_t record_stride(vg_track_model model)
 {
-    size_t bytes = model == VG_TRACK_MODEL_IMM ? sizeof(trk) : offsetof(trk, st) + sizeof(vg_kf);
-    return (bytes + 63) / 64 * 64;
+    return whole_lines(model == VG_TRACK_MODEL_IMM ? sizeof(trk)
+                                                   : offsetof(trk, st) + sizeof(vg_kf));
+}
+
+/* A column's likewise: a CV column ends after its prediction. */
+static size_t column_stride(vg_track_model model)
+{
+    return whole_lines(model == VG_TRACK_MODEL_IMM ? sizeof(column)
+                                                   : offsetof(column, pred) + sizeof(vg_kf));
 }
 
 size_t vg_tracker_track_bytes(vg_track_model model)
@@ -305,9 +318,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
                                  ? max_d(cfg->process_noise, cfg->process_noise_manoeuvre)
                                  : cfg->process_noise);
     t->gate2 = cfg->gate * cfg->gate;
-    size_t col_bytes = cfg->model == VG_TRACK_MODEL_IMM ? sizeof(column)
-                                                        : offsetof(column, pred) + sizeof(vg_kf);
-    t->col_stride = (col_bytes + 63) / 64 * 64;
+    t->col_stride = column_stride(cfg->model);
     t->trk_stride = record_stride(cfg->model);
     t->space_order_min = VG_SPACE_ORDER_MIN;
     t->space_order_tracks = VG_SPACE_ORDER_MIN_TRACKS;
