@@ -24,12 +24,12 @@ static int64_t pack(int64_t ix, int64_t iy)
     return vg_grid_pack(ix, iy);
 }
 
-/* A table of cap empty cells. */
+/* A table of cap empty cells (and room to list as many cells in use). */
 static int alloc_cells(vg_grid *g, uint32_t cap)
 {
     /* Aligned so that the four slots of a hash group share one cache line. */
     vg_grid_cell *cells = aligned_alloc(64, cap * sizeof *cells);
-    uint32_t *used = malloc(cap * sizeof *used);
+    int32_t *used = malloc(cap * sizeof *used);
     if (!cells || !used) {
         free(cells);
         free(used);
@@ -40,9 +40,9 @@ static int alloc_cells(vg_grid *g, uint32_t cap)
         cells[s].head = -1;
     }
     free(g->cells);
-    free(g->used_slots);
+    free(g->used_cells);
     g->cells = cells;
-    g->used_slots = used;
+    g->used_cells = used;
     g->cap = cap;
     g->used = 0;
     return 0;
@@ -53,14 +53,13 @@ int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks)
     memset(g, 0, sizeof *g);
     g->cell = cell;
     g->ntracks = max_tracks;
-    g->next = malloc((size_t)max_tracks * sizeof *g->next);
-    g->prev = malloc((size_t)max_tracks * sizeof *g->prev);
-    g->slot = malloc((size_t)max_tracks * sizeof *g->slot);
-    if (!g->next || !g->prev || !g->slot || alloc_cells(g, 1024) < 0) {
+    g->link = malloc((size_t)max_tracks * sizeof *g->link);
+    if (!g->link || alloc_cells(g, 1024) < 0) {
         vg_grid_free(g);
         return VG_ENOMEM;
     }
-    memset(g->slot, 0xff, (size_t)max_tracks * sizeof *g->slot); /* every slot −1 */
+    for (int32_t i = 0; i < max_tracks; i++)
+        g->link[i].where = VG_GRID_NOWHERE;
     return 0;
 }
 
@@ -86,10 +85,8 @@ void vg_grid_free(vg_grid *g)
 {
     free(g->win);
     free(g->cells);
-    free(g->next);
-    free(g->prev);
-    free(g->slot);
-    free(g->used_slots);
+    free(g->link);
+    free(g->used_cells);
     memset(g, 0, sizeof *g);
 }
 
@@ -100,7 +97,7 @@ static void unpack(int64_t key, int64_t *ix, int64_t *iy)
     *iy = (int32_t)(uint32_t)(uint64_t)key;
 }
 
-/* Place the window over cells [x0, x1] × [y0, y1] with every entry empty, or
+/* Place the window over cells [x0, x1] × [y0, y1] with no cell in it, or
  * drop it when that rectangle is too large to pay: more than two entries per
  * table slot (the table has at least four slots per filed track, so a window
  * that big means tracks spread thinly, and memory would go to empty cells). */
@@ -111,8 +108,8 @@ static void place_window(vg_grid *g, int64_t x0, int64_t x1, int64_t y0, int64_t
         return;
     uint64_t w = (uint64_t)(x1 - x0) + 1, h = (uint64_t)(y1 - y0) + 1;
     uint64_t limit = 2u * (uint64_t)g->cap;
-    if (w > limit || h > limit || w * h > limit)
-        return;
+    if (w > limit || h > limit || w * h > limit || w * h > INT32_MAX)
+        return; /* (entries are indexed by int32_t: see VG_GRID_NOWHERE) */
     size_t n = (size_t)(w * h);
     if (n > g->win_alloc) {
         int32_t *win = realloc(g->win, n * sizeof *win);
@@ -122,11 +119,25 @@ static void place_window(vg_grid *g, int64_t x0, int64_t x1, int64_t y0, int64_t
         g->win_alloc = n;
     }
     for (size_t k = 0; k < n; k++)
-        g->win[k] = -1;
+        g->win[k] = VG_GRID_WIN_NONE;
     g->win_x0 = x0;
     g->win_y0 = y0;
     g->win_w = (uint32_t)w;
     g->win_h = (uint32_t)h;
+}
+
+/* The first track of the cell in use at `where`, and the cell's coordinates. */
+static int32_t used_cell(const vg_grid *g, int32_t where, int64_t *ix, int64_t *iy)
+{
+    if (where >= 0) {
+        uint32_t w = (uint32_t)where;
+        *ix = g->win_x0 + (int64_t)(w % g->win_w);
+        *iy = g->win_y0 + (int64_t)(w / g->win_w);
+        return g->win[w];
+    }
+    const vg_grid_cell *c = &g->cells[-(where + 2)];
+    unpack(c->key, ix, iy);
+    return c->head;
 }
 
 void vg_grid_clear(vg_grid *g)
@@ -136,19 +147,21 @@ void vg_grid_clear(vg_grid *g)
     const int64_t margin = 4;
     int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
     for (uint32_t u = 0; u < g->used; u++) {
-        vg_grid_cell *c = &g->cells[g->used_slots[u]];
-        if (c->head >= 0) {
-            int64_t ix, iy;
-            unpack(c->key, &ix, &iy);
+        int32_t where = g->used_cells[u];
+        int64_t ix, iy;
+        int32_t head = used_cell(g, where, &ix, &iy);
+        if (head >= 0) {
             x0 = ix < x0 ? ix : x0;
             x1 = ix > x1 ? ix : x1;
             y0 = iy < y0 ? iy : y0;
             y1 = iy > y1 ? iy : y1;
         }
-        for (int32_t i = c->head; i >= 0; i = g->next[i])
-            g->slot[i] = -1;
-        c->key = EMPTY;
-        c->head = -1;
+        for (int32_t i = head; i >= 0; i = g->link[i].next)
+            g->link[i].where = VG_GRID_NOWHERE;
+        if (where < 0) {
+            g->cells[-(where + 2)].key = EMPTY;
+            g->cells[-(where + 2)].head = -1;
+        }
     }
     g->used = 0;
     if (x1 >= x0)
@@ -163,45 +176,69 @@ bool vg_grid_crowded(const vg_grid *g)
     return g->used * 2 > g->cap;
 }
 
+/* The head of the list at `where` (a track's or a cell's). */
+static int32_t *head_at(vg_grid *g, int32_t where)
+{
+    return where >= 0 ? &g->win[where] : &g->cells[-(where + 2)].head;
+}
+
 void vg_grid_remove(vg_grid *g, int32_t i)
 {
-    int32_t s = g->slot[i];
-    if (s < 0)
+    vg_grid_link *l = &g->link[i];
+    if (l->where == VG_GRID_NOWHERE)
         return;
-    if (g->prev[i] >= 0)
-        g->next[g->prev[i]] = g->next[i];
-    else
-        g->cells[s].head = g->next[i];
-    if (g->next[i] >= 0)
-        g->prev[g->next[i]] = g->prev[i];
-    g->slot[i] = -1;
+    if (l->prev >= 0)
+        g->link[l->prev].next = l->next;
+    else /* the window's value for an emptied cell is VG_GRID_WIN_EMPTY: -1 */
+        *head_at(g, l->where) = l->next;
+    if (l->next >= 0)
+        g->link[l->next].prev = l->prev;
+    l->where = VG_GRID_NOWHERE;
+}
+
+/* Whether one more cell would fill the grid past three quarters: probes stay
+ * short, and the caller rebuilds the grid when a filing fails. */
+static bool full_for_another(const vg_grid *g)
+{
+    return (g->used + 1) * 4 > g->cap * 3;
 }
 
 int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
 {
     int64_t ix = cell_coord(e, g->cell), iy = cell_coord(n, g->cell);
-    int64_t key = pack(ix, iy);
-    if (g->slot[i] >= 0 && g->cells[g->slot[i]].key == key)
-        return 0;
-    /* Keep the table at most three quarters full so probes stay short; the caller
-     * rebuilds the grid when this fails. The window knows the slot of a cell that
-     * exists; a new one is placed by the hash. */
+    vg_grid_link *l = &g->link[i];
     int32_t *w = vg_grid_win_entry(g, ix, iy);
-    int32_t s = w && *w >= 0 ? *w : find_slot(g, key);
-    if (s < 0 || (g->cells[s].key == EMPTY && (g->used + 1) * 4 > g->cap * 3))
-        return VG_EFULL;
-    vg_grid_remove(g, i);
-    if (g->cells[s].key == EMPTY) {
-        g->cells[s].key = key;
-        g->used_slots[g->used++] = (uint32_t)s;
-        if (w)
-            *w = s;
+    int32_t where;
+    if (w) {
+        where = (int32_t)(w - g->win);
+        if (l->where == where)
+            return 0;
+        if (*w == VG_GRID_WIN_NONE) {
+            if (full_for_another(g))
+                return VG_EFULL;
+            *w = VG_GRID_WIN_EMPTY;
+            g->used_cells[g->used++] = where;
+        }
+    } else {
+        int64_t key = pack(ix, iy);
+        if (l->where < VG_GRID_NOWHERE && g->cells[-(l->where + 2)].key == key)
+            return 0;
+        int32_t s = find_slot(g, key);
+        if (s < 0 || (g->cells[s].key == EMPTY && full_for_another(g)))
+            return VG_EFULL;
+        where = -(s + 2);
+        if (g->cells[s].key == EMPTY) {
+            g->cells[s].key = key;
+            g->used_cells[g->used++] = where;
+        }
     }
-    g->prev[i] = -1;
-    g->next[i] = g->cells[s].head;
-    if (g->next[i] >= 0)
-        g->prev[g->next[i]] = i;
-    g->cells[s].head = i;
-    g->slot[i] = s;
+    vg_grid_remove(g, i);
+    int32_t *head = head_at(g, where);
+    l->prev = -1;
+    l->next = *head;
+    if (l->next >= 0)
+        g->link[l->next].prev = i;
+    *head = i;
+    l->where = where;
     return 0;
 }

@@ -1,20 +1,20 @@
-/* track/grid.h — a 2-D spatial hash of track indices (private to the tracker).
+/* track/grid.h — a 2-D spatial index of track indices (private to the tracker).
  *
- * Tracks are filed by the horizontal cell of a position (east, north) in a hash
- * table of cells; each cell holds an intrusive doubly linked list threaded through
- * the caller's `next`/`prev` arrays. Looking up the tracks near a point visits a
- * fixed number of cells, so the cost per detection does not depend on how many
- * tracks exist. Cells are never removed one by one: the tracker rebuilds the whole
- * grid periodically (vg_grid_clear + re-file), which also drops empty cells.
+ * Tracks are filed by the horizontal cell of a position (east, north); each cell
+ * holds an intrusive doubly linked list threaded through the grid's per-track
+ * links. Looking up the tracks near a point visits a fixed number of cells, so the
+ * cost per detection does not depend on how many tracks exist. Cells are never
+ * removed one by one: the tracker rebuilds the whole grid periodically
+ * (vg_grid_clear + re-file), which also drops empty cells.
  *
- * In front of the hash table sits a window: a plain array over the rectangle of
- * cells the filed tracks covered at the last clear (plus a margin), giving each
- * cell's slot without hashing or probing — a query looks up nine cells, and the
- * hash was most of its cost. The window only caches where keys are; the table
- * stays the one record of which cells exist, so what is found, in which order, and
- * when the table is full are exactly as without it. Cells outside the window (or
- * every cell, when the tracks are spread too thinly for a window to pay) go
- * through the hash. */
+ * Where the tracks are, a window — a plain array over the rectangle of cells the
+ * filed tracks covered at the last clear, plus a margin — holds each cell's list
+ * head itself: a query reads nine heads straight from it, without hashing,
+ * probing or a second indirection (each of which was a cache miss per cell). Cells
+ * outside the window, or every cell when the tracks are spread too thinly for a
+ * window to pay, live in a hash table. Both count against one capacity, so when
+ * the grid is full (and the tracker rebuilds it) does not depend on where cells
+ * are. */
 #ifndef VIGIE_TRACK_GRID_H
 #define VIGIE_TRACK_GRID_H
 
@@ -28,16 +28,30 @@ typedef struct vg_grid_cell {
     int32_t head;     /* first track, -1 if none */
 } vg_grid_cell;
 
+/* Where a track is filed, in its link and in the list of cells in use: a window
+ * entry's index (≥ 0), a hash slot s as -(s + 2), or VG_GRID_NOWHERE. */
+#define VG_GRID_NOWHERE (-1)
+
+/* A track's links, one entry per track so that moving it touches one line of its
+ * own and one of each neighbour. */
+typedef struct vg_grid_link {
+    int32_t next, prev;
+    int32_t where;
+} vg_grid_link;
+
+/* A window entry: the cell's first track, or one of these. */
+#define VG_GRID_WIN_EMPTY (-1) /* the cell exists (counts as used) and holds none */
+#define VG_GRID_WIN_NONE (-2)  /* no such cell since the last clear */
+
 typedef struct vg_grid {
     double cell;                /* cell size, metres */
-    vg_grid_cell *cells;        /* open addressing, linear probing */
-    uint32_t cap;               /* power of two */
-    uint32_t used;              /* slots holding a key */
-    int32_t *next, *prev;       /* per track; owned by the grid */
-    int32_t *slot;              /* per track: its cell's slot, -1 when not filed */
+    vg_grid_cell *cells;        /* cells outside the window: open addressing, linear probing */
+    uint32_t cap;               /* power of two; bounds the cells in use, window ones too */
+    uint32_t used;              /* cells in use, in the window or the table */
+    vg_grid_link *link;         /* per track; owned by the grid */
     int32_t ntracks;
-    uint32_t *used_slots;       /* slots holding a key, so clearing costs what is used */
-    int32_t *win;               /* per window cell: its slot, or -1 if it has none */
+    int32_t *used_cells;        /* where each cell in use is, so clearing costs what is used */
+    int32_t *win;               /* per window cell: its first track, or VG_GRID_WIN_* */
     int64_t win_x0, win_y0;     /* the window's first cell */
     uint32_t win_w, win_h;      /* its size in cells; 0 × 0 when there is none */
     size_t win_alloc;           /* entries allocated in win */
@@ -111,15 +125,15 @@ static inline int32_t *vg_grid_win_entry(const vg_grid *g, int64_t ix, int64_t i
     return &g->win[uy * g->win_w + ux];
 }
 
-/* The slot holding cell (ix, iy), or -1 if the cell has none. */
-static inline int32_t vg_grid_cell_slot(const vg_grid *g, int64_t ix, int64_t iy)
+/* The first track of cell (ix, iy), or a negative value if it has none. */
+static inline int32_t vg_grid_cell_head(const vg_grid *g, int64_t ix, int64_t iy)
 {
     const int32_t *w = vg_grid_win_entry(g, ix, iy);
     if (w)
         return *w;
     int64_t key = vg_grid_pack(ix, iy);
     int32_t s = vg_grid_find_slot(g, key);
-    return s < 0 || g->cells[s].key != key ? -1 : s;
+    return s < 0 || g->cells[s].key != key ? -1 : g->cells[s].head;
 }
 
 /* Call fn(ud, i) for every track filed in a cell within `radius` of (e, n), in a
@@ -139,17 +153,15 @@ static inline void vg_grid_query(const vg_grid *g, double e, double n, double ra
 #endif
     int64_t x0 = vg_grid_coord(e - radius, g->cell), x1 = vg_grid_coord(e + radius, g->cell);
     int64_t y0 = vg_grid_coord(n - radius, g->cell), y1 = vg_grid_coord(n + radius, g->cell);
-    /* A row of cells wholly inside the window reads its slots straight from it. */
+    /* A row of cells wholly inside the window reads its heads straight from it. */
     bool cols_in = x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w;
     for (int64_t iy = y0; iy <= y1; iy++) {
         uint64_t uy = (uint64_t)(iy - g->win_y0);
         const int32_t *row = cols_in && uy < g->win_h ? g->win + uy * g->win_w : NULL;
         for (int64_t ix = x0; ix <= x1; ix++) {
-            int32_t s = row ? row[ix - g->win_x0] : vg_grid_cell_slot(g, ix, iy);
-            if (s < 0)
-                continue;
-            for (int32_t i = g->cells[s].head, nx; i >= 0; i = nx) {
-                nx = g->next[i];
+            int32_t head = row ? row[ix - g->win_x0] : vg_grid_cell_head(g, ix, iy);
+            for (int32_t i = head, nx; i >= 0; i = nx) {
+                nx = g->link[i].next;
 #if defined(__GNUC__)
                 /* The next entry's per-track data, while fn looks at this one. */
                 if (nx >= 0 && pf_base)
