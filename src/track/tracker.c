@@ -91,13 +91,16 @@ static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
 static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_meas_model *pos,
                            vg_time time, uint32_t integrity)
 {
-    if (t->free_head < 0 && !vg_trk_grow_tracks(t)) {
+    if (t->nfree == 0 && !vg_trk_grow_tracks(t)) {
         t->st.full++;
         return -1;
     }
-    int32_t i = t->free_head;
+    int32_t i = t->free_slots[--t->nfree];
     trk *k = trk_at(t, i);
-    t->free_head = k->free_next;
+    /* The next new track's record, which it writes whole: its lines on their way
+     * (a record freed seconds ago is long out of cache). */
+    if (t->nfree > 0)
+        prefetch_record_for_write(t, t->free_slots[t->nfree - 1]);
     memset(k, 0, offsetof(trk, st)); /* st_init below writes the state */
     k->live = true;
     k->live_pos = t->nlive;

@@ -32,7 +32,6 @@ typedef struct trk {
     uint64_t id;
     vg_time t_state;            /* time of the state estimate, which only a
                                  * measurement sets: the last update's time */
-    int32_t free_next;
     int32_t live_pos;           /* index in the live list */
     uint32_t updates;
     uint16_t hits, opportunities;
@@ -53,7 +52,7 @@ typedef struct trk {
     state st;                   /* last: a new track clears what precedes it only */
 } trk;
 
-_Static_assert(offsetof(trk, t_kin) + sizeof(vg_time) == 64, "the first line as planned");
+_Static_assert(offsetof(trk, t_kin) + sizeof(vg_time) <= 64, "the first line as planned");
 
 /* What names a track and its pilot, apart from its record: most tracks (radar
  * plots, clutter) have none of it, and every record line saved is one less to
@@ -153,7 +152,9 @@ struct vg_tracker {
     trk_keep *keep;             /* likewise */
     trk_names *names;           /* likewise */
     int32_t track_cap;
-    int32_t free_head;
+    int32_t *free_slots;        /* free record indices, a stack: the next one is on top, so
+                                 * that a new track does not read a record to find it */
+    int32_t nfree;
     int32_t *live;              /* indices of live tracks, in no particular order */
     int32_t nlive;
     uint64_t next_id;
@@ -280,7 +281,20 @@ static inline void prefetch_track(const vg_tracker *t, int32_t i)
 #endif
 }
 
-/* Likewise for the header of track i's record alone (every line of it: outputs
+/* Every line of record i, to be written: a new track writes its record whole. */
+static inline void prefetch_record_for_write(const vg_tracker *t, int32_t i)
+{
+#if defined(__GNUC__)
+    const char *k = (const char *)trk_at(t, i);
+    for (size_t off = 0; off < t->trk_stride; off += 64)
+        __builtin_prefetch(k + off, 1);
+#else
+    (void)t;
+    (void)i;
+#endif
+}
+
+/* The header of track i's record alone, to be read (every line of it: outputs
  * read all over it). */
 static inline void prefetch_header(const vg_tracker *t, int32_t i)
 {

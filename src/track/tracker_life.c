@@ -131,8 +131,7 @@ void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,
     int32_t last = t->live[--t->nlive];
     t->live[k->live_pos] = last;
     trk_at(t, last)->live_pos = k->live_pos;
-    k->free_next = t->free_head;
-    t->free_head = i;
+    t->free_slots[t->nfree++] = i;
     t->st.deleted++;
     t->st.live--;
     if (k->status != VG_TRACK_TENTATIVE)
@@ -207,12 +206,10 @@ bool vg_trk_grow_tracks(vg_tracker *t)
     t->hot = h;
     t->keep = kp;
     /* New records are not cleared: start_track clears each one it takes, and
-     * nothing reads a record before (a free record is only ever its free_next). */
+     * nothing reads a free record but its `live`. The lowest index on top. */
     for (int32_t i = cap - 1; i >= t->track_cap; i--) {
-        trk *k = trk_at(t, i);
-        k->live = false;
-        k->free_next = t->free_head;
-        t->free_head = i;
+        trk_at(t, i)->live = false;
+        t->free_slots[t->nfree++] = i;
     }
     t->track_cap = cap;
     return true;
@@ -323,8 +320,8 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->space_order_min = VG_SPACE_ORDER_MIN;
     t->space_order_tracks = VG_SPACE_ORDER_MIN_TRACKS;
     t->next_id = 1;
-    t->free_head = -1;
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
+    t->free_slots = malloc((size_t)cfg->max_tracks * sizeof *t->free_slots);
     /* Two keys a track at most (a cooperative identity and an RF link), kept under
      * half full. */
     t->id_cap_max = 16;
@@ -350,7 +347,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->qpoint = malloc((size_t)cfg->max_scan * sizeof *t->qpoint);
     vg_class_init(t->class_prior);
     vg_class_probabilities(t->class_prior, t->class_prior_p);
-    if (!t->live || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->solve_rows ||
+    if (!t->live || !t->free_slots || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->solve_rows ||
         !t->row_logdet_r || !t->cand_first || !t->cand_n || !t->order || !t->order_tmp ||
         !t->sort_key || !t->sort_key_tmp || !t->qpoint ||
         !vg_trk_grow_tracks(t) ||
@@ -382,6 +379,7 @@ void vg_tracker_free(vg_tracker *t)
     free(t->keep);
     free(t->names);
     free(t->live);
+    free(t->free_slots);
     free(t->ids);
     free(t->cols);
     free(t->col_track);
