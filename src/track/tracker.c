@@ -103,7 +103,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
         prefetch_record_for_write(t, t->free_slots[t->nfree - 1]);
     memset(k, 0, offsetof(trk, st)); /* st_init below writes the state */
     k->live = true;
-    k->live_pos = t->nlive;
+    t->live_pos[i] = t->nlive;
     t->live[t->nlive++] = i;
     k->status = VG_TRACK_TENTATIVE;
     k->id = t->next_id++;

@@ -32,7 +32,6 @@ typedef struct trk {
     uint64_t id;
     vg_time t_state;            /* time of the state estimate, which only a
                                  * measurement sets: the last update's time */
-    int32_t live_pos;           /* index in the live list */
     uint32_t updates;
     uint16_t hits, opportunities;
     vg_identity_source id_source; /* its identity's source (the identity itself is in
@@ -156,6 +155,9 @@ struct vg_tracker {
                                  * that a new track does not read a record to find it */
     int32_t nfree;
     int32_t *live;              /* indices of live tracks, in no particular order */
+    int32_t *live_pos;          /* per track: its index in live (apart from the records:
+                                 * a drop moves another track there, and reading that
+                                 * track's record would cost a miss) */
     int32_t nlive;
     uint64_t next_id;
     vg_grid grid;
@@ -275,6 +277,17 @@ static inline void prefetch_track(const vg_tracker *t, int32_t i)
     __builtin_prefetch((const char *)k + 64);
     for (size_t off = 0; off < sizeof(vg_kf); off += 64)
         __builtin_prefetch(s + off);
+#else
+    (void)t;
+    (void)i;
+#endif
+}
+
+/* The first line of record i, to be read. */
+static inline void prefetch_first_line(const vg_tracker *t, int32_t i)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(trk_at(t, i));
 #else
     (void)t;
     (void)i;

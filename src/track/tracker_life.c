@@ -129,8 +129,8 @@ void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,
     vg_trk_id_remove(t, i);
     k->live = false;
     int32_t last = t->live[--t->nlive];
-    t->live[k->live_pos] = last;
-    trk_at(t, last)->live_pos = k->live_pos;
+    t->live[t->live_pos[i]] = last;
+    t->live_pos[last] = t->live_pos[i];
     t->free_slots[t->nfree++] = i;
     t->st.deleted++;
     t->st.live--;
@@ -322,6 +322,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->next_id = 1;
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
     t->free_slots = malloc((size_t)cfg->max_tracks * sizeof *t->free_slots);
+    t->live_pos = malloc((size_t)cfg->max_tracks * sizeof *t->live_pos);
     /* Two keys a track at most (a cooperative identity and an RF link), kept under
      * half full. */
     t->id_cap_max = 16;
@@ -347,9 +348,9 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->qpoint = malloc((size_t)cfg->max_scan * sizeof *t->qpoint);
     vg_class_init(t->class_prior);
     vg_class_probabilities(t->class_prior, t->class_prior_p);
-    if (!t->live || !t->free_slots || !t->ids || !t->edges || !t->row || !t->row_to_col || !t->solve_rows ||
-        !t->row_logdet_r || !t->cand_first || !t->cand_n || !t->order || !t->order_tmp ||
-        !t->sort_key || !t->sort_key_tmp || !t->qpoint ||
+    if (!t->live || !t->free_slots || !t->live_pos || !t->ids || !t->edges || !t->row ||
+        !t->row_to_col || !t->solve_rows || !t->row_logdet_r || !t->cand_first || !t->cand_n ||
+        !t->order || !t->order_tmp || !t->sort_key || !t->sort_key_tmp || !t->qpoint ||
         !vg_trk_grow_tracks(t) ||
         !vg_trk_grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
@@ -380,6 +381,7 @@ void vg_tracker_free(vg_tracker *t)
     free(t->names);
     free(t->live);
     free(t->free_slots);
+    free(t->live_pos);
     free(t->ids);
     free(t->cols);
     free(t->col_track);
