@@ -41,16 +41,17 @@ typedef enum vg_meas_model_kind {
  * (i, j) is R[i * dim + j] (so a 3 × 3 R fills R[0..8]; what follows is not read).
  * dim must match the kind (3 for position; 3, or 4 with radial velocity, for polar;
  * 1, or 2 with elevation, for bearing), else the functions below return
- * VG_EINVAL. */
+ * VG_EINVAL. A position model does not read sensor and rot. Members are in the
+ * order a position reads them, so that one spans as few cache lines as it can. */
 typedef struct vg_meas_model {
     vg_meas_model_kind kind;
     int dim;                          /* 3 for position; 3 or 4 polar; 1 or 2 bearing */
+    bool has_radial_velocity;         /* polar: z[3] is range rate, m/s */
+    bool has_elevation;               /* bearing: z[1] is elevation */
     double z[VG_MEAS_MAX];
     double R[VG_MEAS_MAX * VG_MEAS_MAX]; /* dim × dim, row-major, packed (stride dim) */
     vg_vec3 sensor;
     double rot[3][3];
-    bool has_radial_velocity;         /* polar: z[3] is range rate, m/s */
-    bool has_elevation;               /* bearing: z[1] is elevation */
 } vg_meas_model;
 
 /* Below this horizontal distance (metres) between target and sensor, the azimuth

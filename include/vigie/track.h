@@ -56,18 +56,17 @@ typedef struct vg_tracker_config {
 void vg_tracker_config_defaults(vg_tracker_config *c);
 
 /* One detection of a scan, as the engine prepares it: its measurement model in the
- * site frame, and what the tracker keeps from the detection. `operator_pos` has
- * WGS84 heights (the engine converted AMSL). */
+ * site frame, and what the tracker keeps from the detection. Each optional part is
+ * read only as its flag says (and identity.id only with a source): a scan buffer
+ * holds tens of thousands of these, and what is neither written nor read costs no
+ * memory traffic. `operator_pos` has WGS84 heights (the engine converted AMSL). */
 typedef struct vg_track_input {
     vg_meas_model mm;
-    char sensor[VG_ID_MAX];
-    vg_identity identity;
-    bool has_velocity;
-    vg_vec3 velocity;
-    bool has_class_hint;
-    double class_hint[3];
     uint32_t integrity;
-    bool has_operator, operator_has_alt;
+    bool has_velocity, has_class_hint, has_operator, operator_has_alt;
+    vg_identity identity;
+    vg_vec3 velocity;
+    double class_hint[3];
     vg_geo operator_pos;
 } vg_track_input;
 
@@ -86,14 +85,15 @@ void vg_tracker_free(vg_tracker *t);
  * positions: their states are moved into the new frame. */
 void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site);
 
-/* Process one scan of n detections taken at `time` (n ≤ max_scan). Emits the
- * tracks it updates or starts, and drops tracks found dead on the way. Returns 0,
+/* Process one scan of n detections taken by `sensor` (its id, at most VG_ID_MAX
+ * bytes with the NUL) at `time` (n ≤ max_scan). Emits the tracks it updates or
+ * starts, and drops tracks found dead on the way. Returns 0,
  * VG_EINVAL (n too large) — a measurement the filter cannot use is skipped and
  * counted, never fatal. Integrity flags of the detections, and those the tracker
  * raises (a cooperative identity whose position is outside its track's gate), go to
  * the tracks. */
-int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n,
-                    vg_track_emit_fn emit, void *userdata, vg_error *err);
+int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_track_input *in,
+                    int n, vg_track_emit_fn emit, void *userdata, vg_error *err);
 
 /* Housekeeping at `time`: coast and delete tracks by age and uncertainty. The
  * engine calls it on tick events and whenever event time crosses a whole second. */

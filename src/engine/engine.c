@@ -257,7 +257,8 @@ static void flush_scan(vg_engine *e)
     e->st.scans++;
     /* The scan's size is bounded by max_scan when it is gathered, so the tracker
      * cannot refuse it; a failure here would be a bug, counted rather than lost. */
-    if (vg_tracker_scan(e->tracker, e->scan_time, e->scan, n, output, e, &err) < 0) {
+    if (vg_tracker_scan(e->tracker, e->scan_time, e->scan_sensor, e->scan, n, output, e, &err) <
+        0) {
         e->st.rejected += (uint64_t)n;
         vg_logf(&e->log, VG_LOG_ERROR, "%s", err.msg);
     }
@@ -337,7 +338,9 @@ static int measure(vg_engine *e, const vg_detection *d, const sensor_slot *s,
                    vg_meas_model *mm, vg_error *err)
 {
     const vg_measurement *m = &d->meas;
-    memset(mm, 0, sizeof *mm);
+    /* A position model leaves sensor and rot unread (and so unwritten here): a
+     * detection in the scan buffer then costs its first lines only. */
+    memset(mm, 0, offsetof(vg_meas_model, sensor));
     switch (m->kind) {
     case VG_MEAS_GEODETIC: {
         vg_geo g = m->u.geodetic.pos;
@@ -486,18 +489,26 @@ static int on_detection(vg_engine *e, const vg_event *ev, bool same, vg_error *e
         e->scan_has_number = d->has_scan;
         e->scan_number = d->scan;
     }
-    memcpy(in->sensor, d->sensor, sizeof in->sensor);
-    in->identity = d->identity;
+    /* Only what the detection has: the tracker reads each part as its flag says. */
+    in->identity.source = d->identity.source;
+    if (d->identity.source != VG_IDSRC_NONE)
+        memcpy(in->identity.id, d->identity.id, sizeof in->identity.id);
+    else
+        in->identity.id[0] = '\0';
     in->has_velocity = d->has_velocity;
-    in->velocity = d->velocity;
+    if (d->has_velocity)
+        in->velocity = d->velocity;
     in->has_class_hint = d->has_class_hint;
-    memcpy(in->class_hint, d->class_hint, sizeof in->class_hint);
+    if (d->has_class_hint)
+        memcpy(in->class_hint, d->class_hint, sizeof in->class_hint);
     in->integrity = d->integrity;
     in->has_operator = d->has_operator;
     in->operator_has_alt = d->operator_has_alt;
-    in->operator_pos = d->operator_pos;
-    if (d->has_operator && d->operator_has_alt)
-        in->operator_pos.alt = amsl_to_wgs84(e, d->operator_pos.alt, d->operator_alt_ref);
+    if (d->has_operator) {
+        in->operator_pos = d->operator_pos;
+        if (d->operator_has_alt)
+            in->operator_pos.alt = amsl_to_wgs84(e, d->operator_pos.alt, d->operator_alt_ref);
+    }
     e->scan_n++;
     link_operator(e, d);
     return 0;

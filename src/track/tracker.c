@@ -63,8 +63,8 @@ static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
     k->updates++;
     /* Written only when it changes: a sensor follows its tracks scan after scan,
      * and a line written is a line to write back. */
-    if (memcmp(k->sensor, d->sensor, sizeof k->sensor) != 0)
-        memcpy(k->sensor, d->sensor, sizeof k->sensor);
+    if (memcmp(k->sensor, t->scan_sensor, sizeof k->sensor) != 0)
+        memcpy(k->sensor, t->scan_sensor, sizeof k->sensor);
     if (d->identity.source != VG_IDSRC_NONE &&
         (k->id_source == VG_IDSRC_NONE ||
          (k->id_source == VG_IDSRC_RF && vg_trk_id_cooperative(d->identity.source)))) {
@@ -219,12 +219,17 @@ static void confirm_or_expire(vg_tracker *t, int32_t i, vg_time time, vg_track_e
     }
 }
 
-int vg_tracker_scan(vg_tracker *t, vg_time time, const vg_track_input *in, int n,
-                    vg_track_emit_fn emit, void *ud, vg_error *err)
+int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_track_input *in,
+                    int n, vg_track_emit_fn emit, void *ud, vg_error *err)
 {
     if (n < 0 || n > t->cfg.max_scan)
         return vg_err(err, VG_EINVAL, "tracker: scan of %d detections, at most %d "
                       "([tracker] max_scan)", n, t->cfg.max_scan);
+    /* Padded with NULs, as the records hold it (they compare and copy all of it). */
+    const char *nul = memchr(sensor, '\0', sizeof t->scan_sensor - 1);
+    size_t len = nul ? (size_t)(nul - sensor) : sizeof t->scan_sensor - 1;
+    memcpy(t->scan_sensor, sensor, len);
+    memset(t->scan_sensor + len, 0, sizeof t->scan_sensor - len);
     t->stamp++;
     t->ncols = 0;
     t->nedges = 0;

@@ -154,6 +154,7 @@ struct vg_tracker {
     int32_t *free_slots;        /* free record indices, a stack: the next one is on top, so
                                  * that a new track does not read a record to find it */
     int32_t nfree;
+    char scan_sensor[VG_ID_MAX]; /* the sensor of the scan being processed */
     int32_t *live;              /* indices of live tracks, in no particular order */
     int32_t *live_pos;          /* per track: its index in live (apart from the records:
                                  * a drop moves another track there, and reading that

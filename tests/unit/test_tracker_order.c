@@ -44,7 +44,6 @@ static void position(vg_track_input *in, double x, double y, double z, double si
     in->mm.z[2] = z;
     for (int a = 0; a < 3; a++)
         in->mm.R[a * 3 + a] = sigma * sigma;
-    snprintf(in->sensor, sizeof in->sensor, "radar");
 }
 
 static bool same_bits(double a, double b)
@@ -156,8 +155,8 @@ static void test_space_ordered_queries_change_no_output(void **cm_state)
             position(&in[n++], 1e9, 1e9, 0, 0.5);
         }
         assert_true(n >= VG_SPACE_ORDER_MIN);
-        assert_int_equal(vg_tracker_scan(sorted, time, in, n, sink, &a, &err), 0);
-        assert_int_equal(vg_tracker_scan(plain, time, in, n, sink, &b, &err), 0);
+        assert_int_equal(vg_tracker_scan(sorted, time, "radar", in, n, sink, &a, &err), 0);
+        assert_int_equal(vg_tracker_scan(plain, time, "radar", in, n, sink, &b, &err), 0);
         vg_tracker_maintain(sorted, time + VG_TIME_S / 2, sink, &a);
         vg_tracker_maintain(plain, time + VG_TIME_S / 2, sink, &b);
     }
