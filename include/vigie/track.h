@@ -87,9 +87,10 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site);
 
 /* Process one scan of n detections taken by `sensor` (its id, at most VG_ID_MAX
  * bytes with the NUL) at `time` (n ≤ max_scan). Emits the tracks it updates or
- * starts, and drops tracks found dead on the way. Returns 0,
- * VG_EINVAL (n too large) — a measurement the filter cannot use is skipped and
- * counted, never fatal. Integrity flags of the detections, and those the tracker
+ * starts, and drops tracks found dead on the way. Returns 0, VG_EINVAL (n too
+ * large) or VG_ENOMEM (a sensor never heard before could not be recorded), with
+ * nothing changed — a measurement the filter cannot use is skipped and counted,
+ * never fatal. Integrity flags of the detections, and those the tracker
  * raises (a cooperative identity whose position is outside its track's gate), go to
  * the tracks. */
 int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_track_input *in,

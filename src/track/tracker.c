@@ -61,10 +61,7 @@ static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
     trk *k = trk_at(t, i);
     const vg_track_input *d = in;
     k->updates++;
-    /* Written only when it changes: a sensor follows its tracks scan after scan,
-     * and a line written is a line to write back. */
-    if (memcmp(k->sensor, t->scan_sensor, sizeof k->sensor) != 0)
-        memcpy(k->sensor, t->scan_sensor, sizeof k->sensor);
+    k->sensor = t->scan_sensor;
     if (d->identity.source != VG_IDSRC_NONE &&
         (k->id_source == VG_IDSRC_NONE ||
          (k->id_source == VG_IDSRC_RF && vg_trk_id_cooperative(d->identity.source)))) {
@@ -225,11 +222,11 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
     if (n < 0 || n > t->cfg.max_scan)
         return vg_err(err, VG_EINVAL, "tracker: scan of %d detections, at most %d "
                       "([tracker] max_scan)", n, t->cfg.max_scan);
-    /* Padded with NULs, as the records hold it (they compare and copy all of it). */
-    const char *nul = memchr(sensor, '\0', sizeof t->scan_sensor - 1);
-    size_t len = nul ? (size_t)(nul - sensor) : sizeof t->scan_sensor - 1;
-    memcpy(t->scan_sensor, sensor, len);
-    memset(t->scan_sensor + len, 0, sizeof t->scan_sensor - len);
+    int32_t s = vg_sensor_names_index(&t->sensors, sensor);
+    if (s < 0)
+        return vg_err(err, s, "tracker: no memory to record sensor \"%.*s\"", VG_ID_MAX - 1,
+                      sensor);
+    t->scan_sensor = s;
     t->stamp++;
     t->ncols = 0;
     t->nedges = 0;

@@ -9,6 +9,7 @@
 #include "track/bearings.h"
 #include "track/clutter.h"
 #include "track/grid.h"
+#include "track/sensor_names.h"
 #include "vigie/assign.h"
 #include "vigie/track.h"
 
@@ -34,6 +35,7 @@ typedef struct trk {
                                  * measurement sets: the last update's time */
     uint32_t updates;
     uint16_t hits, opportunities;
+    int32_t sensor;             /* the last sensor to update it, in t->sensors */
     vg_identity_source id_source; /* its identity's source (the identity itself is in
                                  * its trk_names), VG_IDSRC_NONE if it has none */
     uint32_t integrity;
@@ -47,7 +49,6 @@ typedef struct trk {
     uint8_t class_settled;      /* vg_class_kinematics's memory for logp */
     double logp[VG_CLASS_COUNT];
     double class_p[VG_CLASS_COUNT]; /* exp(logp), kept with it: outputs are many */
-    char sensor[VG_ID_MAX];
     state st;                   /* last: a new track clears what precedes it only */
 } trk;
 
@@ -154,7 +155,8 @@ struct vg_tracker {
     int32_t *free_slots;        /* free record indices, a stack: the next one is on top, so
                                  * that a new track does not read a record to find it */
     int32_t nfree;
-    char scan_sensor[VG_ID_MAX]; /* the sensor of the scan being processed */
+    vg_sensor_names sensors;
+    int32_t scan_sensor;        /* the sensor of the scan being processed, in sensors */
     int32_t *live;              /* indices of live tracks, in no particular order */
     int32_t *live_pos;          /* per track: its index in live (apart from the records:
                                  * a drop moves another track there, and reading that

@@ -92,7 +92,7 @@ void vg_trk_fill(const vg_tracker *t, int32_t i, const vg_kf *kf, vg_track *o)
         memset(&o->identity, 0, sizeof o->identity);
     memcpy(o->class_p, k->class_p, sizeof o->class_p);
     o->updates = k->updates;
-    memcpy(o->sensor, k->sensor, sizeof o->sensor);
+    memcpy(o->sensor, vg_sensor_names_at(&t->sensors, k->sensor), sizeof o->sensor);
     o->has_operator = k->has_operator;
     o->operator_has_alt = k->operator_has_alt;
     o->operator_pos = k->has_operator ? t->names[i].operator_pos : (vg_geo){0, 0, 0};
@@ -309,6 +309,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     vg_tracker *t = calloc(1, sizeof *t);
     if (!t)
         return vg_err(err, VG_ENOMEM, "tracker: out of memory");
+    vg_sensor_names_init(&t->sensors);
     t->cfg = *cfg;
     t->site = *site;
     t->prefilter_2q = 2.0 * (cfg->model == VG_TRACK_MODEL_IMM
@@ -373,6 +374,7 @@ void vg_tracker_free(vg_tracker *t)
     if (!t)
         return;
     vg_grid_free(&t->grid);
+    vg_sensor_names_free(&t->sensors);
     vg_clutter_map_free(&t->clutter);
     vg_assign_free(&t->assign);
     free(t->tracks);

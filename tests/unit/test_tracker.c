@@ -718,6 +718,44 @@ static void test_many_identities_grow_the_identity_table(void **state)
     scene_close(&s);
 }
 
+/* Forty radars, each drone seen by a different one every second: every track event
+ * names the sensor of the plot that made it (the tracker keeps each name once, in a
+ * table that grows several times here). */
+static void test_each_track_event_names_its_sensor(void **state)
+{
+    (void)state;
+    scene s;
+    scene_open(&s, NULL);
+    enum { SENSORS = 40, DRONES = 40, SECONDS = 6 };
+    char id[32];
+    for (int k = 0; k < SENSORS; k++) {
+        snprintf(id, sizeof id, "radar-%02d", k);
+        declare(&s, id, "radar", (vg_vec3){k * 500.0, -300, 5});
+    }
+    for (int t = 1; t <= SECONDS; t++)
+        for (int k = 0; k < DRONES; k++)
+            push(&s, "{\"type\":\"detection\",\"time\":%d,\"sensor\":\"radar-%02d\",\"enu\":"
+                     "{\"x\":%.3f,\"y\":0,\"z\":50,\"sigma\":2}}",
+                 t, (k + t) % SENSORS, k * 500.0 + 0.3 * gauss(&s.seed));
+    vg_engine_flush(s.e);
+    int checked = 0;
+    for (int i = 0; i < s.cap.n; i++) {
+        const vg_event *ev = &s.cap.ev[i];
+        if (ev->type != VG_EV_TRACK)
+            continue;
+        vg_vec3 q = vg_enu_from_geo(&s.site, ev->u.track.pos);
+        int k = (int)lround(q.x / 500.0);
+        int t = (int)(ev->time / VG_TIME_S);
+        assert_true(k >= 0 && k < DRONES && fabs(q.x - k * 500.0) < 10.0);
+        snprintf(id, sizeof id, "radar-%02d", (k + t) % SENSORS);
+        assert_string_equal(ev->u.track.sensor, id);
+        checked++;
+    }
+    assert_int_equal(checked, DRONES * SECONDS);
+    assert_int_equal(count_started(&s), DRONES);
+    scene_close(&s);
+}
+
 /* Ten minutes of radar clutter over a 40-m spot (a plot a second: the river's
  * surface), a drone flying through it at 10 m/s on a track it had before, and a
  * Remote ID drone appearing in it. Returns the confirmed-track count. */
@@ -807,6 +845,7 @@ int main(void)
         cmocka_unit_test(test_radar_to_remote_id_handover_yields_one_alert),
         cmocka_unit_test(test_tentative_tracks_are_dropped_and_confirmed_ones_coast),
         cmocka_unit_test(test_a_track_dropped_while_hit_is_gone),
+        cmocka_unit_test(test_each_track_event_names_its_sensor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
