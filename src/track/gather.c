@@ -215,7 +215,8 @@ static double query_radius(const vg_tracker *t, vg_time time)
 /* Set the gathering context to detection `row`. */
 static void aim(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
 {
-    t->g_logdet_r = t->row_logdet_r[row];
+    if (!t->g_record) /* (recording gates nothing) */
+        t->g_logdet_r = t->row_logdet_r[row];
     t->g_mm = &in->mm;
     t->g_det = in;
     t->g_row = row;
@@ -356,13 +357,16 @@ void vg_trk_gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg
         t->qpoint[r] = query_point_of(&in[r]);
     }
     sort_by_cell(t, m);
+    /* The queries then read their points in order, not all over the array. */
+    for (int32_t k = 0; k < m; k++)
+        t->qsorted[k] = t->qpoint[t->order[k]];
     t->ncands = 0;
     t->cands_lost = false;
     t->g_record = true;
     for (int32_t k = 0; k < m && !t->cands_lost; k++) {
         int32_t r = t->order[k];
         t->cand_first[r] = t->ncands;
-        gather_around(t, r, &in[r], time, &t->qpoint[r]);
+        gather_around(t, r, &in[r], time, &t->qsorted[k]);
         t->cand_n[r] = t->ncands - t->cand_first[r];
     }
     t->g_record = false;

@@ -204,6 +204,7 @@ struct vg_tracker {
     int32_t *order, *order_tmp; /* open detections, sorted by cell */
     uint32_t *sort_key, *sort_key_tmp;
     query_point *qpoint;        /* per detection */
+    query_point *qsorted;       /* the same, in the order of the queries */
     /* gathering context */
     const vg_meas_model *g_mm;
     const vg_track_input *g_det;

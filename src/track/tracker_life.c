@@ -347,11 +347,13 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->sort_key = malloc((size_t)cfg->max_scan * sizeof *t->sort_key);
     t->sort_key_tmp = malloc((size_t)cfg->max_scan * sizeof *t->sort_key_tmp);
     t->qpoint = malloc((size_t)cfg->max_scan * sizeof *t->qpoint);
+    t->qsorted = malloc((size_t)cfg->max_scan * sizeof *t->qsorted);
     vg_class_init(t->class_prior);
     vg_class_probabilities(t->class_prior, t->class_prior_p);
     if (!t->live || !t->free_slots || !t->live_pos || !t->ids || !t->edges || !t->row ||
         !t->row_to_col || !t->solve_rows || !t->row_logdet_r || !t->cand_first || !t->cand_n ||
         !t->order || !t->order_tmp || !t->sort_key || !t->sort_key_tmp || !t->qpoint ||
+        !t->qsorted ||
         !vg_trk_grow_tracks(t) ||
         !vg_trk_grow_cols(t) ||
         vg_grid_init(&t->grid, cfg->grid_cell_m, cfg->max_tracks) < 0 ||
@@ -399,6 +401,7 @@ void vg_tracker_free(vg_tracker *t)
     free(t->sort_key);
     free(t->sort_key_tmp);
     free(t->qpoint);
+    free(t->qsorted);
     free(t->cands);
     free(t->defer);
     free(t);
