@@ -105,15 +105,18 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     k->status = VG_TRACK_TENTATIVE;
     k->id = t->next_id++;
     k->t_state = k->t_kin = k->born = k->t_fix = time;
-    vg_kf kf;
-    vg_kf_init_position(&kf, pos, t->cfg.init_vel_var);
+    /* A CV state is made in its record, not made aside and copied there. */
+    bool imm = t->cfg.model == VG_TRACK_MODEL_IMM;
+    vg_kf aside, *kf = imm ? &aside : &k->st.kf;
+    vg_kf_init_position(kf, pos, t->cfg.init_vel_var);
     if (in->has_velocity) {
         /* A reported velocity (Remote ID, ADS-B) starts the track moving. */
-        kf.x[3] = in->velocity.x;
-        kf.x[4] = in->velocity.y;
-        kf.x[5] = in->velocity.z;
+        kf->x[3] = in->velocity.x;
+        kf->x[4] = in->velocity.y;
+        kf->x[5] = in->velocity.z;
     }
-    st_init(t, &k->st, &kf);
+    if (imm)
+        st_init(t, &k->st, kf);
     k->hits = 1;
     k->opportunities = 1;
     memcpy(k->logp, t->class_prior, sizeof k->logp);
@@ -126,7 +129,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
         t->st.spoof_flags++;
     t->st.started++;
     t->st.live++;
-    vg_trk_file_in_grid(t, i, kf.x[0], kf.x[1], kf.x[3], kf.x[4]);
+    vg_trk_file_in_grid(t, i, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
     return i;
 }
 
