@@ -287,42 +287,40 @@ static inline void prefetch_track(const vg_tracker *t, int32_t i)
 #endif
 }
 
+/* Every line of [p, p + bytes), to be read, or written when `write`. */
+static inline void prefetch_lines(const void *p, size_t bytes, bool write)
+{
+#if defined(__GNUC__)
+    for (size_t off = 0; off < bytes; off += 64) {
+        if (write)
+            __builtin_prefetch((const char *)p + off, 1);
+        else
+            __builtin_prefetch((const char *)p + off, 0);
+    }
+#else
+    (void)p;
+    (void)bytes;
+    (void)write;
+#endif
+}
+
 /* The first line of record i, to be read. */
 static inline void prefetch_first_line(const vg_tracker *t, int32_t i)
 {
-#if defined(__GNUC__)
-    __builtin_prefetch(trk_at(t, i));
-#else
-    (void)t;
-    (void)i;
-#endif
+    prefetch_lines(trk_at(t, i), 1, false);
 }
 
 /* Every line of record i, to be written: a new track writes its record whole. */
 static inline void prefetch_record_for_write(const vg_tracker *t, int32_t i)
 {
-#if defined(__GNUC__)
-    const char *k = (const char *)trk_at(t, i);
-    for (size_t off = 0; off < t->trk_stride; off += 64)
-        __builtin_prefetch(k + off, 1);
-#else
-    (void)t;
-    (void)i;
-#endif
+    prefetch_lines(trk_at(t, i), t->trk_stride, true);
 }
 
 /* The header of track i's record alone, to be read (every line of it: outputs
  * read all over it). */
 static inline void prefetch_header(const vg_tracker *t, int32_t i)
 {
-#if defined(__GNUC__)
-    const char *k = (const char *)trk_at(t, i);
-    for (size_t off = 0; off < offsetof(trk, st); off += 64)
-        __builtin_prefetch(k + off);
-#else
-    (void)t;
-    (void)i;
-#endif
+    prefetch_lines(trk_at(t, i), offsetof(trk, st), false);
 }
 
 /* Likewise for track i's summaries, which housekeeping reads instead of the record. */
