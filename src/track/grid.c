@@ -126,6 +126,17 @@ static void place_window(vg_grid *g, int64_t x0, int64_t x1, int64_t y0, int64_t
     g->win_h = (uint32_t)h;
 }
 
+/* A hash slot as a `where`, and back (see VG_GRID_NOWHERE). */
+static int32_t where_of_slot(int32_t s)
+{
+    return -(s + 2);
+}
+
+static int32_t slot_of_where(int32_t where)
+{
+    return -(where + 2);
+}
+
 /* The first track of the cell in use at `where`, and the cell's coordinates. */
 static int32_t used_cell(const vg_grid *g, int32_t where, int64_t *ix, int64_t *iy)
 {
@@ -135,7 +146,7 @@ static int32_t used_cell(const vg_grid *g, int32_t where, int64_t *ix, int64_t *
         *iy = g->win_y0 + (int64_t)(w / g->win_w);
         return g->win[w];
     }
-    const vg_grid_cell *c = &g->cells[-(where + 2)];
+    const vg_grid_cell *c = &g->cells[slot_of_where(where)];
     unpack(c->key, ix, iy);
     return c->head;
 }
@@ -159,8 +170,8 @@ void vg_grid_clear(vg_grid *g)
         for (int32_t i = head; i >= 0; i = g->link[i].next)
             g->link[i].where = VG_GRID_NOWHERE;
         if (where < 0) {
-            g->cells[-(where + 2)].key = EMPTY;
-            g->cells[-(where + 2)].head = -1;
+            g->cells[slot_of_where(where)].key = EMPTY;
+            g->cells[slot_of_where(where)].head = -1;
         }
     }
     g->used = 0;
@@ -171,15 +182,10 @@ void vg_grid_clear(vg_grid *g)
                      g->win_y0 + g->win_h - 1); /* nothing filed: keep it, emptied */
 }
 
-bool vg_grid_crowded(const vg_grid *g)
-{
-    return g->used * 2 > g->cap;
-}
-
 /* The head of the list at `where` (a track's or a cell's). */
 static int32_t *head_at(vg_grid *g, int32_t where)
 {
-    return where >= 0 ? &g->win[where] : &g->cells[-(where + 2)].head;
+    return where >= 0 ? &g->win[where] : &g->cells[slot_of_where(where)].head;
 }
 
 void vg_grid_remove(vg_grid *g, int32_t i)
@@ -221,12 +227,12 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
         }
     } else {
         int64_t key = pack(ix, iy);
-        if (l->where < VG_GRID_NOWHERE && g->cells[-(l->where + 2)].key == key)
+        if (l->where < VG_GRID_NOWHERE && g->cells[slot_of_where(l->where)].key == key)
             return 0;
         int32_t s = find_slot(g, key);
         if (s < 0 || (g->cells[s].key == EMPTY && full_for_another(g)))
             return VG_EFULL;
-        where = -(s + 2);
+        where = where_of_slot(s);
         if (g->cells[s].key == EMPTY) {
             g->cells[s].key = key;
             g->used_cells[g->used++] = where;

@@ -173,7 +173,4 @@ static inline void vg_grid_query(const vg_grid *g, double e, double n, double ra
     }
 }
 
-/* Whether more cells can be added without degrading the table (≤ 50 % full). */
-bool vg_grid_crowded(const vg_grid *g);
-
 #endif
