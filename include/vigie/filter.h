@@ -110,6 +110,39 @@ int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logd
  * *loglik are unchanged. */
 int vg_kf_update(vg_kf *kf, const vg_meas_model *m, double *loglik);
 
+/* A CV filter whose three axes are decoupled — every covariance entry between two
+ * different axes (east, north, up) exactly +0, as position measurements with a
+ * diagonal R and the CV model leave them — kept as three [position, velocity]
+ * filters: 120 bytes instead of vg_kf's 336. x is vg_kf's, and first in both, so
+ * that a union of the two reads the state the same way. Each function below gives
+ * to the bit what its vg_kf counterpart gives the same filter in full form. */
+typedef struct vg_kf_axes {
+    double x[VG_KF_N];
+    double pp[3], pv[3], vv[3]; /* per axis a: P[a][a], P[a][a+3] = P[a+3][a], P[a+3][a+3] */
+} vg_kf_axes;
+
+/* *ax from kf when kf's axes are decoupled (and each pair P[a][a+3], P[a+3][a] is the
+ * same number); false, *ax unwritten, otherwise. */
+bool vg_kf_axes_from(vg_kf_axes *ax, const vg_kf *kf);
+
+/* The full form of ax. */
+void vg_kf_axes_to(vg_kf *kf, const vg_kf_axes *ax);
+
+/* Whether m keeps decoupled axes decoupled: a position with a diagonal R (its
+ * off-diagonal entries +0). vg_kf_axes_gate and _update take only such models. */
+bool vg_kf_axes_fit(const vg_meas_model *m);
+
+/* vg_kf_init_position straight into the axes form, for a model that fits
+ * (vg_kf_axes_fit); false, *ax unwritten, for any other. */
+bool vg_kf_axes_init_position(vg_kf_axes *ax, const vg_meas_model *m, double vel_var);
+
+/* vg_kf_predict_cv, vg_kf_gate and vg_kf_update on the axes form; the last two
+ * return VG_EINVAL for a model that does not fit (vg_kf_axes_fit). */
+void vg_kf_axes_predict_cv(vg_kf_axes *ax, double dt, double q);
+int vg_kf_axes_gate(const vg_kf_axes *ax, const vg_meas_model *m, double *d2,
+                    double *logdet_s);
+int vg_kf_axes_update(vg_kf_axes *ax, const vg_meas_model *m, double *loglik);
+
 /* Initialise a state from a position measurement: x = [z, 0, 0, 0] and P =
  * [[R, 0], [0, vel_var·I]] (velocity 0 with variance vel_var per axis). m must be a
  * VG_MM_POSITION model — convert a polar plot first with vg_meas_to_position; with

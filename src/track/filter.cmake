@@ -3,5 +3,6 @@
 target_sources(vigiecore PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/track/measmodel.c
   ${CMAKE_CURRENT_SOURCE_DIR}/track/kf.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/track/kf_axes.c
   ${CMAKE_CURRENT_SOURCE_DIR}/track/imm.c
 )

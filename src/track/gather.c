@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "track/kf_axes.h"
 #include "track/tracker_int.h"
 
 /* The bird + aircraft probability above which no bearing of a drone's link may join
@@ -28,10 +29,11 @@ int32_t vg_trk_column_of(vg_tracker *t, int32_t i, vg_time time)
     column *col = col_at(t, c);
     t->col_track[c] = i;
     col->hit = false;
-    st_copy(t, &col->pred, &k->st);
+    col->axes = k->axes;
+    st_copy(t, &col->pred, &k->st, k->axes);
     /* A detection older than the state (sensors' clocks disagree a little) updates
      * the state as it is rather than predicting backwards. */
-    st_predict(t, &col->pred, dt_s(time, k->t_state));
+    st_predict(t, &col->pred, col->axes, dt_s(time, k->t_state));
     if (t->cfg.model == VG_TRACK_MODEL_IMM)
         vg_imm_combine(&col->pred.imm, &col->comb);
     h->stamp = t->stamp;
@@ -69,8 +71,15 @@ static void gate_pair(vg_tracker *t, int32_t i)
         return;
     }
     double d2, logdet_s;
-    if (vg_kf_gate(col_kf(t, col_at(t, col)), t->g_mm, &d2, &logdet_s) < 0)
-        return;
+    const column *c = col_at(t, col);
+    if (c->axes && t->g_axes_fit) {
+        if (vg_axes_gate(c->pred.ax.x, c->pred.ax.pp, t->g_mm, &d2, &logdet_s) < 0)
+            return;
+    } else {
+        vg_kf tmp;
+        if (vg_kf_gate(col_kf(t, c, &tmp), t->g_mm, &d2, &logdet_s) < 0)
+            return;
+    }
     if (d2 > t->cfg.gate * t->cfg.gate)
         return;
     /* Cost: the negative log-likelihood up to a constant, d² + ln det S, measured
@@ -218,6 +227,7 @@ static void aim(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time ti
     if (!t->g_record) /* (recording gates nothing) */
         t->g_logdet_r = t->row_logdet_r[row];
     t->g_mm = &in->mm;
+    t->g_axes_fit = vg_kf_axes_fit(&in->mm);
     t->g_det = in;
     t->g_row = row;
     t->g_time = time;

@@ -11,21 +11,20 @@
  * position covariance: what housekeeping needs, without predicting the whole
  * covariance. The arithmetic is vg_kf_predict_cv's for these entries, so the
  * decisions are those a full prediction would give. */
-static double cv_pos_trace_at(const vg_kf *kf, double dt, double q, double *e, double *n)
+static double cv_pos_trace_at(const trk_view *v, double dt, double q, double *e, double *n)
 {
-    *e = kf->x[0];
-    *n = kf->x[1];
+    *e = v->x[0];
+    *n = v->x[1];
     if (!(dt > 0.0) || !isfinite(dt))
-        return vg_trk_pos_trace(kf);
-    *e += dt * kf->x[3];
-    *n += dt * kf->x[4];
-    const double *P = kf->P;
+        return view_pos_trace(v);
+    *e += dt * v->x[3];
+    *n += dt * v->x[4];
     double dt2 = dt * dt;
     double qpp = q * dt2 * dt / 3.0;
     double d[3];
     for (int i = 0; i < 3; i++) {
-        double pv = P[i * VG_KF_N + i + 3] + dt * P[(i + 3) * VG_KF_N + i + 3];
-        d[i] = (P[i * VG_KF_N + i] + dt * P[(i + 3) * VG_KF_N + i]) + dt * pv + qpp;
+        double pv = v->pv[i] + dt * v->vv[i];
+        d[i] = (v->pp[i] + dt * v->vp[i]) + dt * pv + qpp;
     }
     return d[0] + d[1] + d[2];
 }
@@ -104,18 +103,18 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
         /* Most tracks only need their predicted position and position variance;
          * the whole prediction is made for the few that change status. */
         trk *k = trk_at(t, i);
-        double trace;
-        vg_kf kf;
+        double dt = dt_s(time, k->t_state), trace;
+        trk_view v; /* CV: the record's state; IMM: its prediction, combined */
         if (cv) {
-            trace = cv_pos_trace_at(&k->st.kf, dt_s(time, k->t_state), t->cfg.process_noise,
-                                    &e, &no);
+            st_view(t, &k->st, k->axes, &v);
+            trace = cv_pos_trace_at(&v, dt, t->cfg.process_noise, &e, &no);
         } else {
             state s = k->st;
-            st_predict(t, &s, dt_s(time, k->t_state));
-            st_combined(t, &s, &kf);
-            trace = vg_trk_pos_trace(&kf);
-            e = kf.x[0];
-            no = kf.x[1];
+            st_predict(t, &s, false, dt);
+            st_view(t, &s, false, &v);
+            trace = view_pos_trace(&v);
+            e = v.x[0];
+            no = v.x[1];
         }
         if (trace > t->cfg.delete_pos_var) {
             vg_trk_drop(t, i, time, "covariance", emit, ud);
@@ -124,14 +123,16 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
         n++;
         if (k->status == VG_TRACK_CONFIRMED && age > t->cfg.coast_after_s) {
             k->status = VG_TRACK_COASTING;
+            trk_view at = v;
             if (cv) {
-                kf = k->st.kf;
-                vg_kf_predict_cv(&kf, dt_s(time, k->t_state), t->cfg.process_noise);
+                state s;
+                st_copy(t, &s, &k->st, k->axes);
+                st_predict(t, &s, k->axes, dt);
+                st_view(t, &s, k->axes, &at);
             }
-            vg_trk_emit(t, i, &kf, time, emit, ud);
+            vg_trk_emit(t, i, &at, time, emit, ud);
         }
-        const vg_kf *v = cv ? &k->st.kf : &kf;
-        vg_trk_file_in_grid(t, i, e, no, v->x[3], v->x[4]);
+        vg_trk_file_in_grid(t, i, e, no, v.x[3], v.x[4]);
     }
     vg_trk_id_rebuild_if_needed(t);
 }

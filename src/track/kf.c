@@ -12,11 +12,39 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "track/kf_axes.h"
 #include "vigie/error.h"
 #include "vigie/filter.h"
 #include "vigie/mat.h"
 
 #define N VG_KF_N
+
+/* The entries of P that decoupled axes leave nonzero, gathered in *e and pointed to
+ * by the result; set_axes_cov puts them back. */
+typedef struct axes_entries {
+    double pp[3], pv[3], vp[3], vv[3];
+} axes_entries;
+
+static vg_axes_cov axes_cov_of(const double *P, axes_entries *e)
+{
+    for (int a = 0; a < 3; a++) {
+        e->pp[a] = P[a * N + a];
+        e->pv[a] = P[a * N + a + 3];
+        e->vp[a] = P[(a + 3) * N + a];
+        e->vv[a] = P[(a + 3) * N + a + 3];
+    }
+    return (vg_axes_cov){e->pp, e->pv, e->vp, e->vv};
+}
+
+static void set_axes_cov(double *P, const axes_entries *e)
+{
+    for (int a = 0; a < 3; a++) {
+        P[a * N + a] = e->pp[a];
+        P[a * N + a + 3] = e->pv[a];
+        P[(a + 3) * N + a] = e->vp[a];
+        P[(a + 3) * N + a + 3] = e->vv[a];
+    }
+}
 
 /* F·P·Fᵀ + Q exploits F = I + dt·E, E moving velocity into position: P's rows gain
  * dt times their velocity counterpart, then its columns. Written out on the upper
@@ -25,31 +53,23 @@
  * replaces, so the result is the same to the bit. Only the position-position block
  * is formed two ways (rows first or columns first round differently); the other
  * blocks are the same either way. */
-static bool coupled(const double *P);
-
 void vg_kf_predict_cv(vg_kf *kf, double dt, double q)
 {
     if (!(dt > 0.0) || !isfinite(dt))
         return;
-    for (int i = 0; i < 3; i++)
-        kf->x[i] += dt * kf->x[i + 3];
-
     double *P = kf->P;
-    double dt2 = dt * dt;
-    double qpp = q * dt2 * dt / 3.0, qpv = q * dt2 / 2.0, qvv = q * dt;
-    if (!coupled(P)) {
-        /* Decoupled axes (see "three decoupled axes" below): every coupling entry
-         * of the general formulas is a sum of +0 and dt·(+0), so stays +0, and each
-         * axis's own entries are the general formulas' without their +0 terms. */
-        for (int i = 0; i < 3; i++) {
-            double pv = P[i * N + i + 3] + dt * P[(i + 3) * N + i + 3];
-            double a = (P[i * N + i] + dt * P[(i + 3) * N + i]) + dt * pv;
-            P[i * N + i] = a + qpp;
-            P[i * N + i + 3] = P[(i + 3) * N + i] = pv + qpv;
-            P[(i + 3) * N + i + 3] += qvv;
-        }
+    if (!vg_kf_coupled(P)) {
+        /* Decoupled axes (kf_axes.c): the general formulas without their +0 terms. */
+        axes_entries e;
+        vg_axes_cov c = axes_cov_of(P, &e);
+        vg_axes_predict(kf->x, &c, dt, q);
+        set_axes_cov(P, &e);
         return;
     }
+    for (int i = 0; i < 3; i++)
+        kf->x[i] += dt * kf->x[i + 3];
+    double dt2 = dt * dt;
+    double qpp = q * dt2 * dt / 3.0, qpv = q * dt2 / 2.0, qvv = q * dt;
     /* pv[i][j] = row pass of P[i][j+3]: (F·P)[i][j+3], which the column pass leaves. */
     double pv[3][3];
     for (int i = 0; i < 3; i++)
@@ -172,17 +192,6 @@ static int innovate_position(const vg_kf *kf, const vg_meas_model *m, double nu[
     return VG_OK;
 }
 
-/* ln det S from its Cholesky factor: one logarithm of the diagonal's product when
- * that product is an ordinary number (it always is for covariances in m², from
- * micrometres to light-seconds), else the sum of the logarithms. */
-static double logdet3(const double L[9])
-{
-    double p = L[0] * L[4] * L[8];
-    if (isnormal(p))
-        return 2.0 * log(p);
-    return vg_mat_chol_logdet(L, 3);
-}
-
 int vg_kf_innovation(const vg_kf *kf, const vg_meas_model *m, double *nu, double *S,
                      double *d2)
 {
@@ -212,45 +221,18 @@ int vg_kf_innovation(const vg_kf *kf, const vg_meas_model *m, double *nu, double
     return VG_OK;
 }
 
-static bool axes_decoupled(const double *P, const double *R);
-static uint64_t bits_of(double v);
-
 /* The gate of a position measurement when S = P[0:3,0:3] + R is diagonal (its
- * off-diagonal entries all +0): innovate_position's Cholesky factor is then
- * diagonal, and its d² and ln det the same numbers from the diagonal alone (the
- * dropped terms are +0 and ±0, which change no nonzero sum, and y² is blind to the
- * sign of a zero y). */
+ * off-diagonal entries all +0): kf_axes.c's, from the diagonal alone. */
 static bool gate_position_diagonal(const vg_kf *kf, const vg_meas_model *m, double *d2,
                                    double *logdet_s, int *rc)
 {
-    const double *P = kf->P, *R = m->R;
-    if ((bits_of(P[1]) | bits_of(P[2]) | bits_of(P[N]) | bits_of(P[N + 2]) |
-         bits_of(P[2 * N]) | bits_of(P[2 * N + 1]) | bits_of(R[1]) | bits_of(R[2]) |
-         bits_of(R[3]) | bits_of(R[5]) | bits_of(R[6]) | bits_of(R[7])) != 0)
+    const double *P = kf->P;
+    if ((vg_kf_bits(P[1]) | vg_kf_bits(P[2]) | vg_kf_bits(P[N]) | vg_kf_bits(P[N + 2]) |
+         vg_kf_bits(P[2 * N]) | vg_kf_bits(P[2 * N + 1])) != 0 ||
+        !vg_kf_r_diagonal(m->R))
         return false;
-    *rc = VG_ERANGE;
-    double nu[3], L[9] = {0.0};
-    for (int i = 0; i < 3; i++) {
-        nu[i] = m->z[i] - kf->x[i];
-        if (!isfinite(nu[i]))
-            return true;
-    }
-    double d = 0.0;
-    for (int a = 0; a < 3; a++) {
-        double sa = P[a * N + a] + R[a * 3 + a];
-        if (!(sa > 0.0) || !isfinite(sa))
-            return true;
-        L[a * 4] = sqrt(sa);
-    }
-    for (int a = 0; a < 3; a++) {
-        double y = nu[a] / L[a * 4];
-        d += y * y;
-    }
-    if (!isfinite(d))
-        return true;
-    *d2 = d;
-    *logdet_s = logdet3(L);
-    *rc = VG_OK;
+    double pp[3] = {P[0], P[N + 1], P[2 * N + 2]};
+    *rc = vg_axes_gate(kf->x, pp, m, d2, logdet_s);
     return true;
 }
 
@@ -264,7 +246,7 @@ int vg_kf_gate(const vg_kf *kf, const vg_meas_model *m, double *d2, double *logd
         int rc = innovate_position(kf, m, nu, S, L, d2);
         if (rc != VG_OK)
             return rc;
-        *logdet_s = logdet3(L);
+        *logdet_s = vg_kf_logdet3(L);
         return VG_OK;
     }
     innov in;
@@ -346,122 +328,24 @@ static int update_position(vg_kf *kf, const vg_meas_model *m, double *loglik)
     return VG_OK;
 }
 
-/* ---- three decoupled axes ---------------------------------------------------
- *
- * A track started from position measurements with a diagonal R (enu detections,
- * most radars after conversion...), predicted by the CV model and updated by such
- * measurements keeps every covariance entry that couples two different axes
- * (east, north, up — state i is on axis i mod 3) at exactly +0: each such entry of
- * the general formulas is a sum of products that all hold a +0 factor, at least one
- * of them +0·+0, and an IEEE sum with a +0 term is never −0. The Joseph update of
- * update_position then reduces, bit for bit, to three independent [position,
- * velocity] filters: every dropped term is an exact +0, and a sum of one term t and
- * two +0 is t + 0.0 (which turns a −0 into +0, as the full sum would). The path
- * below computes exactly these reduced sums, for about a third of the arithmetic;
- * anything else (a coupling entry that is not +0, a full R) takes the general one. */
-
-static uint64_t bits_of(double v)
-{
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return b;
-}
-
-/* Whether some coupling entry of P (between two different axes) is not +0. */
-static bool coupled(const double *P)
-{
-    uint64_t acc = 0;
-    for (int i = 0; i < N; i++) {
-        int b = (i + 1) % 3, c = (i + 2) % 3;
-        acc |= bits_of(P[i * N + b]) | bits_of(P[i * N + c]) | bits_of(P[i * N + 3 + b]) |
-               bits_of(P[i * N + 3 + c]);
-    }
-    return acc != 0;
-}
-
-/* Every coupling entry of P, and every off-diagonal entry of R, is +0. */
-static bool axes_decoupled(const double *P, const double *R)
-{
-    return (bits_of(R[1]) | bits_of(R[2]) | bits_of(R[3]) | bits_of(R[5]) | bits_of(R[6]) |
-            bits_of(R[7])) == 0 &&
-           !coupled(P);
-}
-
-/* update_position for decoupled axes: the same checks, in effect, and the same bits. */
+/* update_position for decoupled axes (kf_axes.c): the same checks, in effect, and
+ * the same bits; the coupling entries are +0 already, as the general path would
+ * leave them. */
 static int update_position_axes(vg_kf *kf, const vg_meas_model *m, double *loglik)
 {
-    const double *Pin = kf->P, *R = m->R;
-    double nu[3], Ld[3];
-    for (int i = 0; i < 3; i++) {
-        nu[i] = m->z[i] - kf->x[i];
-        if (!isfinite(nu[i]))
-            return VG_ERANGE;
-    }
-    /* S's coupling entries are +0, so its Cholesky factor is diagonal. */
-    for (int a = 0; a < 3; a++) {
-        double sa = Pin[a * N + a] + R[a * 3 + a];
-        if (!(sa > 0.0) || !isfinite(sa))
-            return VG_ERANGE;
-        Ld[a] = sqrt(sa);
-    }
-    double y0 = nu[0] / Ld[0], y1 = nu[1] / Ld[1], y2 = nu[2] / Ld[2];
-    double d2 = 0.0;
-    d2 += y0 * y0;
-    d2 += y1 * y1;
-    d2 += y2 * y2;
-    if (!isfinite(d2))
-        return VG_ERANGE;
-
-    /* Per axis a, with p = a and v = a + 3: K's entries kp and kv (its other
-     * entries are +0), then the general formulas' surviving terms. */
-    double x[N], upd[3][3]; /* per axis: P'pp, P'pv, P'vv */
-    for (int i = 0; i < N; i++) {
-        int a = i % 3;
-        double k = Pin[a * N + i] / Ld[a] / Ld[a];
-        /* x + K·nu, term by term as in update_position: +0·nu is that zero. */
-        double t0 = a == 0 ? k * nu[0] : 0.0 * nu[0];
-        double t1 = a == 1 ? k * nu[1] : 0.0 * nu[1];
-        double t2 = a == 2 ? k * nu[2] : 0.0 * nu[2];
-        x[i] = kf->x[i] + t0 + t1 + t2;
-    }
-    double bad = 0.0;
-    for (int a = 0; a < 3; a++) {
-        int p = a, v = a + 3;
-        double kp = Pin[a * N + p] / Ld[a] / Ld[a], kv = Pin[a * N + v] / Ld[a] / Ld[a];
-        double Ppp = Pin[p * N + p], Ppv = Pin[p * N + v], Pvp = Pin[v * N + p];
-        double Pvv = Pin[v * N + v], r = R[a * 3 + a];
-        /* X = P − K·P[0:3,:], Y = K·R − X[:,0:3], P' = X + Y·Kᵀ */
-        double Xpp = Ppp - (kp * Ppp + 0.0), Xpv = Ppv - (kp * Ppv + 0.0);
-        double Xvp = Pvp - (kv * Ppp + 0.0), Xvv = Pvv - (kv * Ppv + 0.0);
-        double Yp = (kp * r + 0.0) - Xpp, Yv = (kv * r + 0.0) - Xvp;
-        upd[a][0] = Xpp + (Yp * kp + 0.0);
-        upd[a][1] = Xpv + (Yp * kv + 0.0);
-        upd[a][2] = Xvv + (Yv * kv + 0.0);
-        bad += x[p] * 0.0 + x[v] * 0.0 + upd[a][0] * 0.0 + upd[a][1] * 0.0 + upd[a][2] * 0.0;
-    }
-    if (bad != 0.0)
-        return VG_ERANGE;
-    for (int a = 0; a < 3; a++)
-        if (!(upd[a][0] > 0.0) || !(upd[a][2] > 0.0))
-            return VG_ERANGE;
-    if (loglik) {
-        double L[9] = {Ld[0], 0.0, 0.0, 0.0, Ld[1], 0.0, 0.0, 0.0, Ld[2]};
-        *loglik = -0.5 * (d2 + 3 * log(2.0 * VG_PI) + vg_mat_chol_logdet(L, 3));
-    }
-    /* The coupling entries are +0 already, as the general path would leave them. */
-    memcpy(kf->x, x, sizeof x);
-    for (int a = 0; a < 3; a++) {
-        kf->P[a * N + a] = upd[a][0];
-        kf->P[a * N + a + 3] = kf->P[(a + 3) * N + a] = upd[a][1];
-        kf->P[(a + 3) * N + a + 3] = upd[a][2];
-    }
-    return VG_OK;
+    axes_entries e;
+    vg_axes_cov c = axes_cov_of(kf->P, &e);
+    int rc = vg_axes_update(kf->x, &c, m, loglik);
+    if (rc == VG_OK)
+        set_axes_cov(kf->P, &e);
+    return rc;
 }
 
 int vg_kf_update(vg_kf *kf, const vg_meas_model *m, double *loglik)
 {
     if (m->kind == VG_MM_POSITION && m->dim == 3)
-        return axes_decoupled(kf->P, m->R) ? update_position_axes(kf, m, loglik)
+        return vg_kf_r_diagonal(m->R) && !vg_kf_coupled(kf->P)
+                   ? update_position_axes(kf, m, loglik)
                                            : update_position(kf, m, loglik);
     innov in;
     int rc = innovate(kf, m, &in);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "track/classify.h"
+#include "track/kf_axes.h"
 #include "track/tracker_int.h"
 #include "vigie/mat.h"
 
@@ -35,22 +36,43 @@
 
 /* ---- states ------------------------------------------------------------------- */
 
-static int st_update(const vg_tracker *t, state *s, const vg_meas_model *mm)
+/* Update a state in place, in the form *axes says: a model that would couple the
+ * axes of one in axes form turns it into the full form first (*axes false). On
+ * error the state is as it was. */
+static int st_update(const vg_tracker *t, state *s, bool *axes, const vg_meas_model *mm)
 {
     if (t->cfg.model == VG_TRACK_MODEL_IMM)
         return vg_imm_update(&s->imm, mm);
-    return vg_kf_update(&s->kf, mm, NULL);
+    if (!*axes)
+        return vg_kf_update(&s->kf, mm, NULL);
+    if (vg_kf_axes_fit(mm)) {
+        vg_axes_cov c = vg_axes_cov_of(&s->ax);
+        return vg_axes_update(s->ax.x, &c, mm, NULL);
+    }
+    vg_kf full;
+    vg_kf_axes_to(&full, &s->ax);
+    int rc = vg_kf_update(&full, mm, NULL);
+    if (rc == VG_OK) {
+        s->kf = full;
+        *axes = false;
+    }
+    return rc;
 }
 
-static void st_init(const vg_tracker *t, state *s, const vg_kf *kf)
+/* Make *s from kf; returns the form it took (a CV filter with decoupled axes takes
+ * the axes form). */
+static bool st_init(const vg_tracker *t, state *s, const vg_kf *kf)
 {
     if (t->cfg.model == VG_TRACK_MODEL_IMM) {
         const double q[VG_IMM_MODELS] = {t->cfg.process_noise, t->cfg.process_noise_manoeuvre};
         const double mu[VG_IMM_MODELS] = {0.8, 0.2};
         vg_imm_init(&s->imm, kf, q, mu, 0.95);
-    } else {
-        s->kf = *kf;
+        return false;
     }
+    if (t->axes_form && vg_kf_axes_from(&s->ax, kf))
+        return true;
+    s->kf = *kf;
+    return false;
 }
 
 /* ---- creation ---------------------------------------------------------------- */
@@ -66,7 +88,7 @@ static void apply_detection(vg_tracker *t, int32_t i, const vg_track_input *in,
         (k->id_source == VG_IDSRC_NONE ||
          (k->id_source == VG_IDSRC_RF && vg_trk_id_cooperative(d->identity.source)))) {
         t->names[i].identity = d->identity;
-        k->id_source = d->identity.source;
+        k->id_source = (uint8_t)d->identity.source;
         if (vg_trk_id_cooperative(k->id_source) && !extra_integrity &&
             vg_trk_id_lookup(t, &t->names[i].identity) < 0)
             vg_trk_id_insert(t, i);
@@ -105,18 +127,24 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     k->status = VG_TRACK_TENTATIVE;
     k->id = t->next_id++;
     k->t_state = k->t_kin = k->born = k->t_fix = time;
-    /* A CV state is made in its record, not made aside and copied there. */
-    bool imm = t->cfg.model == VG_TRACK_MODEL_IMM;
-    vg_kf aside, *kf = imm ? &aside : &k->st.kf;
-    vg_kf_init_position(kf, pos, t->cfg.init_vel_var);
+    /* A CV state in axes form is made in its record, not made aside and copied. */
+    vg_kf kf;
+    double *x = kf.x;
+    if (t->cfg.model != VG_TRACK_MODEL_IMM && t->axes_form &&
+        vg_kf_axes_init_position(&k->st.ax, pos, t->cfg.init_vel_var)) {
+        k->axes = true;
+        x = k->st.ax.x;
+    } else {
+        vg_kf_init_position(&kf, pos, t->cfg.init_vel_var);
+    }
     if (in->has_velocity) {
         /* A reported velocity (Remote ID, ADS-B) starts the track moving. */
-        kf->x[3] = in->velocity.x;
-        kf->x[4] = in->velocity.y;
-        kf->x[5] = in->velocity.z;
+        x[3] = in->velocity.x;
+        x[4] = in->velocity.y;
+        x[5] = in->velocity.z;
     }
-    if (imm)
-        st_init(t, &k->st, kf);
+    if (!k->axes)
+        k->axes = st_init(t, &k->st, &kf);
     k->hits = 1;
     k->opportunities = 1;
     memcpy(k->logp, t->class_prior, sizeof k->logp);
@@ -129,7 +157,7 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
         t->st.spoof_flags++;
     t->st.started++;
     t->st.live++;
-    vg_trk_file_in_grid(t, i, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
+    vg_trk_file_in_grid(t, i, x[0], x[1], x[3], x[4]);
     return i;
 }
 
@@ -144,14 +172,15 @@ static bool identity_reachable(const vg_tracker *t, const trk *k, const vg_meas_
 {
     if (m->kind != VG_MM_POSITION)
         return false;
-    vg_kf tmp;
-    const vg_kf *kf = st_kf(t, &k->st, &tmp);
+    trk_view kv;
+    st_view(t, &k->st, k->axes, &kv);
     double dt = max_d(dt_s(time, k->t_state), 0.0);
     if (dt > t->cfg.coast_after_s)
         return false; /* a silent track: re-acquisition's business (below) */
-    double v = sqrt(kf->x[3] * kf->x[3] + kf->x[4] * kf->x[4] + kf->x[5] * kf->x[5]);
-    double var = kf->P[0] + kf->P[7] + kf->P[14] + m->R[0] + m->R[4] + m->R[8];
-    double dx = m->z[0] - kf->x[0], dy = m->z[1] - kf->x[1], dz = m->z[2] - kf->x[2];
+    const double *x = kv.x;
+    double v = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]);
+    double var = kv.pp[0] + kv.pp[1] + kv.pp[2] + m->R[0] + m->R[4] + m->R[8];
+    double dx = m->z[0] - x[0], dy = m->z[1] - x[1], dz = m->z[2] - x[2];
     double reach = (v + IDENTITY_ACCEL * dt) * dt + 3.0 * sqrt(max_d(var, 0.0));
     return dx * dx + dy * dy + dz * dz <= reach * reach;
 }
@@ -164,6 +193,15 @@ static double log_det(const double *a, int d)
     if (vg_mat_cholesky(l, a, d) < 0)
         return 0.0;
     return vg_mat_chol_logdet(l, d);
+}
+
+/* Output track i as its record holds it. */
+static void emit_state(vg_tracker *t, int32_t i, vg_time time, vg_track_emit_fn emit, void *ud)
+{
+    const trk *k = trk_at(t, i);
+    trk_view v;
+    st_view(t, &k->st, k->axes, &v);
+    vg_trk_emit(t, i, &v, time, emit, ud);
 }
 
 /* ---- bearings ------------------------------------------------------------------- */
@@ -255,8 +293,9 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
             continue;
         int32_t c = vg_trk_column_of(t, k, time);
         double d2;
+        vg_kf tmp;
         if (c >= 0 && !t->hot[k].bound &&
-            ((vg_kf_innovation(col_kf(t, col_at(t, c)), &in[r].mm, NULL, NULL, &d2) == 0 &&
+            ((vg_kf_innovation(col_kf(t, col_at(t, c), &tmp), &in[r].mm, NULL, NULL, &d2) == 0 &&
               d2 <= t->cfg.gate * t->cfg.gate) ||
              (!rf && identity_reachable(t, trk_at(t, k), &in[r].mm, time)))) {
             vg_trk_bind_column(t, c);
@@ -284,7 +323,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
                     vg_kf kf;
                     vg_kf_init_position(&kf, pm, t->cfg.init_vel_var);
                     column *col = col_at(t, c);
-                    st_init(t, &col->pred, &kf);
+                    col->axes = st_init(t, &col->pred, &kf);
                     if (t->cfg.model == VG_TRACK_MODEL_IMM)
                         vg_imm_combine(&col->pred.imm, &col->comb);
                     vg_trk_bind_column(t, c);
@@ -379,13 +418,14 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
             column *col = col_at(t, c);
             int32_t i = t->col_track[c];
             /* A failed update leaves the prediction as it was. */
-            if (st_update(t, &col->pred, &in[r].mm) < 0) {
+            if (st_update(t, &col->pred, &col->axes, &in[r].mm) < 0) {
                 t->st.rejected_by_filter++;
                 continue;
             }
             trk *k = trk_at(t, i);
             col->hit = true;
-            st_copy(t, &k->st, &col->pred);
+            k->axes = col->axes;
+            st_copy(t, &k->st, &col->pred, col->axes);
             k->t_state = time;
             k->hits = (uint16_t)(k->hits < UINT16_MAX ? k->hits + 1 : k->hits);
             if (in[r].mm.kind != VG_MM_BEARING || k->bearing_only)
@@ -404,10 +444,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
             continue;
         if (in[r].mm.kind == VG_MM_BEARING) {
             int32_t i = use_bearing(t, &in[r], time);
-            if (i >= 0) {
-                vg_kf tmp;
-                vg_trk_emit(t, i, st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
-            }
+            if (i >= 0)
+                emit_state(t, i, time, emit, ud);
             continue;
         }
         vg_meas_model pos;
@@ -426,10 +464,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
             continue;
         }
         int32_t i = start_track(t, &in[r], pm, time, flags);
-        if (i >= 0) {
-            vg_kf tmp;
-            vg_trk_emit(t, i, st_kf(t, &trk_at(t, i)->st, &tmp), time, emit, ud);
-        }
+        if (i >= 0)
+            emit_state(t, i, time, emit, ud);
     }
 
     /* 5. track management for every track this scan looked at, then outputs */
@@ -455,20 +491,20 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
             continue; /* hit on its window's last scan, still short of hits: gone */
         /* The column holds the state the update left in the record: read there, in
          * column order, rather than from the record. */
-        vg_kf tmp;
-        const vg_kf *kf = st_kf(t, &col->pred, &tmp);
+        trk_view v;
+        st_view(t, &col->pred, col->axes, &v);
         /* Kinematic evidence once a second, and only from a velocity worth reading:
          * two or three plots make a speed of anything, and a pigeon's first seconds
          * would make it a drone. */
         if (k->status != VG_TRACK_TENTATIVE && dt_s(time, k->t_kin) >= 1.0 &&
-            kf->P[21] + kf->P[28] <= KIN_VEL_VAR_MAX) {
-            if (vg_class_kinematics(k->logp, hypot(kf->x[3], kf->x[4]), kf->x[5], kf->x[2],
+            v.vv[0] + v.vv[1] <= KIN_VEL_VAR_MAX) {
+            if (vg_class_kinematics(k->logp, hypot(v.x[3], v.x[4]), v.x[5], v.x[2],
                                     &k->class_settled))
                 vg_class_probabilities(k->logp, k->class_p);
             k->t_kin = time;
         }
-        vg_trk_file_in_grid(t, i, kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
-        vg_trk_emit(t, i, kf, time, emit, ud);
+        vg_trk_file_in_grid(t, i, v.x[0], v.x[1], v.x[3], v.x[4]);
+        vg_trk_emit(t, i, &v, time, emit, ud);
     }
     return 0;
 }

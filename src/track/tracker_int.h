@@ -5,6 +5,7 @@
 #define VIGIE_TRACKER_INT_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "track/bearings.h"
 #include "track/clutter.h"
@@ -13,46 +14,54 @@
 #include "vigie/assign.h"
 #include "vigie/track.h"
 
-/* A track's state: one filter, or an IMM of several. */
+/* A track's state: one filter, or an IMM of several. A CV filter whose axes are
+ * decoupled (most: see kf_axes.c) is kept in axes form, a third of the bytes to
+ * fetch for each prediction, update and output; whoever holds a state says which
+ * form it is in (trk.axes, column.axes). */
 typedef union state {
     vg_kf kf;
     vg_imm imm;
+    vg_kf_axes ax;
 } state;
 
 /* A track's record. The first cache line holds all that dropping a track, counting
  * an opportunity, confirming or expiring it and predicting it read: with tens of
  * thousands of tracks born of clutter and dropped a few scans later, each of those
- * costs that one line. */
+ * costs that one line. The second holds the class; a CV state in axes form fills
+ * the next two, so that such a track is four lines in all. */
 typedef struct trk {
-    bool live;
-    bool id_mapped;             /* its cooperative identity is in the identity table */
-    bool rf_mapped;             /* its RF link is in the identity table */
-    bool bearing_only;          /* born of bearings, never located otherwise: its
-                                 * bearings are its fixes */
-    vg_track_status status;
     uint64_t id;
     vg_time t_state;            /* time of the state estimate, which only a
                                  * measurement sets: the last update's time */
-    uint32_t updates;
-    uint16_t hits, opportunities;
-    int32_t sensor;             /* the last sensor to update it, in t->sensors */
-    vg_identity_source id_source; /* its identity's source (the identity itself is in
-                                 * its trk_names), VG_IDSRC_NONE if it has none */
-    uint32_t integrity;
     vg_time t_fix;              /* last update that located it: a position, a radar
                                  * plot, or a triangulation (not a lone bearing) */
     vg_time t_kin;              /* last kinematic class evidence */
-    /* (first line ends) */
     vg_time born;               /* first detection */
-    bool rf_linked;             /* an RF link is bound to it (signature in trk_names) */
-    bool has_operator, operator_has_alt; /* the position is in trk_names */
+    uint32_t updates;
+    int32_t sensor;             /* the last sensor to update it, in t->sensors */
+    uint32_t integrity;
+    uint16_t hits, opportunities;
+    uint8_t status;             /* a vg_track_status */
+    uint8_t id_source;          /* a vg_identity_source: its identity's source (the
+                                 * identity itself is in its trk_names),
+                                 * VG_IDSRC_NONE if it has none */
     uint8_t class_settled;      /* vg_class_kinematics's memory for logp */
+    bool id_mapped;             /* its cooperative identity is in the identity table */
+    bool rf_mapped;             /* its RF link is in the identity table */
+    bool live : 1;
+    bool bearing_only : 1;      /* born of bearings, never located otherwise: its
+                                 * bearings are its fixes */
+    bool rf_linked : 1;         /* an RF link is bound to it (signature in trk_names) */
+    bool has_operator : 1, operator_has_alt : 1; /* the position is in trk_names */
+    bool axes : 1;              /* CV: st holds the axes form (st.ax), not st.kf */
+    /* (first line ends) */
     double logp[VG_CLASS_COUNT];
     double class_p[VG_CLASS_COUNT]; /* exp(logp), kept with it: outputs are many */
     state st;                   /* last: a new track clears what precedes it only */
 } trk;
 
-_Static_assert(offsetof(trk, t_kin) + sizeof(vg_time) <= 64, "the first line as planned");
+_Static_assert(offsetof(trk, logp) == 64 && offsetof(trk, st) == 128,
+               "the lines as planned");
 
 /* What names a track and its pilot, apart from its record: most tracks (radar
  * plots, clutter) have none of it, and every record line saved is one less to
@@ -104,6 +113,7 @@ _Static_assert(sizeof(trk_keep) == 32, "two trk_keep per cache line");
  * touch pred.imm or comb. */
 typedef struct column {
     bool hit;
+    bool axes;                  /* CV: pred holds the axes form */
     state pred;
     vg_kf comb;                 /* the prediction as one filter: IMM only (CV: pred.kf) */
 } column;
@@ -200,6 +210,7 @@ struct vg_tracker {
     /* Smaller scans, or fewer live tracks, are queried in detection order
      * (VG_SPACE_ORDER_MIN, VG_SPACE_ORDER_MIN_TRACKS; tests change them). */
     int32_t space_order_min, space_order_tracks;
+    bool axes_form;             /* CV states may take the axes form (tests turn it off) */
     int32_t *cand_first, *cand_n; /* per detection: its candidates in cands */
     int32_t *order, *order_tmp; /* open detections, sorted by cell */
     uint32_t *sort_key, *sort_key_tmp;
@@ -207,6 +218,7 @@ struct vg_tracker {
     query_point *qsorted;       /* the same, in the order of the queries */
     /* gathering context */
     const vg_meas_model *g_mm;
+    bool g_axes_fit;            /* vg_kf_axes_fit(g_mm) */
     const vg_track_input *g_det;
     int32_t g_row;
     vg_vec3 g_point;
@@ -229,22 +241,16 @@ struct vg_tracker {
 
 /* ---- states (CV or IMM, by configuration) ------------------------------------------ */
 
-static inline void st_predict(const vg_tracker *t, state *s, double dt)
+static inline void st_predict(const vg_tracker *t, state *s, bool axes, double dt)
 {
     if (dt <= 0.0)
         return;
     if (t->cfg.model == VG_TRACK_MODEL_IMM)
         vg_imm_predict(&s->imm, dt);
+    else if (axes)
+        vg_kf_axes_predict_cv(&s->ax, dt, t->cfg.process_noise);
     else
         vg_kf_predict_cv(&s->kf, dt, t->cfg.process_noise);
-}
-
-static inline void st_combined(const vg_tracker *t, const state *s, vg_kf *out)
-{
-    if (t->cfg.model == VG_TRACK_MODEL_IMM)
-        vg_imm_combine(&s->imm, out);
-    else
-        *out = s->kf;
 }
 
 /* fmax, inline: the library call is not, and this runs per candidate. Same result,
@@ -275,12 +281,15 @@ static inline column *col_at(const vg_tracker *t, int32_t c)
 static inline void prefetch_track(const vg_tracker *t, int32_t i)
 {
 #if defined(__GNUC__)
+    /* A CV state's axes form: a track in full form fetches the rest on use. */
     const trk *k = trk_at(t, i);
     const char *s = (const char *)&k->st;
+    size_t bytes = t->cfg.model == VG_TRACK_MODEL_IMM ? sizeof(vg_kf) : sizeof(vg_kf_axes);
     __builtin_prefetch(k);
     __builtin_prefetch((const char *)k + 64);
-    for (size_t off = 0; off < sizeof(vg_kf); off += 64)
+    for (size_t off = 0; off < bytes; off += 64)
         __builtin_prefetch(s + off);
+    __builtin_prefetch(s + bytes - 1);
 #else
     (void)t;
     (void)i;
@@ -335,35 +344,76 @@ static inline void prefetch_summaries(const vg_tracker *t, int32_t i)
 #endif
 }
 
-/* The prediction of a column as one filter. */
-static inline vg_kf *col_kf(const vg_tracker *t, column *c)
-{
-    return t->cfg.model == VG_TRACK_MODEL_IMM ? &c->comb : &c->pred.kf;
-}
-
-/* Copy a state: a CV state is a fraction of the union. */
-static inline void st_copy(const vg_tracker *t, state *dst, const state *src)
+/* Copy a state in the given form: a CV state is a fraction of the union. */
+static inline void st_copy(const vg_tracker *t, state *dst, const state *src, bool axes)
 {
     if (t->cfg.model == VG_TRACK_MODEL_IMM)
         dst->imm = src->imm;
+    else if (axes)
+        dst->ax = src->ax;
     else
         dst->kf = src->kf;
 }
 
-/* A track's state as one filter: the CV filter itself, or the IMM combined into
- * *tmp. */
-static inline const vg_kf *st_kf(const vg_tracker *t, const state *s, vg_kf *tmp)
+/* A state as one filter: the CV filter itself, or its axes form expanded into
+ * *tmp, or the IMM combined into *tmp. */
+static inline const vg_kf *st_kf(const vg_tracker *t, const state *s, bool axes, vg_kf *tmp)
 {
-    if (t->cfg.model != VG_TRACK_MODEL_IMM)
-        return &s->kf;
-    vg_imm_combine(&s->imm, tmp);
-    return tmp;
+    if (t->cfg.model == VG_TRACK_MODEL_IMM) {
+        vg_imm_combine(&s->imm, tmp);
+        return tmp;
+    }
+    if (axes) {
+        vg_kf_axes_to(tmp, &s->ax);
+        return tmp;
+    }
+    return &s->kf;
 }
 
-/* Trace of a filter's position covariance. */
-static inline double vg_trk_pos_trace(const vg_kf *kf)
+/* The prediction of a column as one filter. */
+static inline const vg_kf *col_kf(const vg_tracker *t, const column *c, vg_kf *tmp)
 {
-    return kf->P[0] + kf->P[7] + kf->P[14];
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        return &c->comb;
+    return st_kf(t, &c->pred, c->axes, tmp);
+}
+
+/* What outputs, summaries and housekeeping read of a state, whatever its form: the
+ * estimate and, per axis a, P[a][a], P[a][a+3], P[a+3][a] and P[a+3][a+3]. */
+typedef struct trk_view {
+    double x[VG_KF_N];
+    double pp[3], pv[3], vp[3], vv[3];
+} trk_view;
+
+static inline void view_of_kf(trk_view *v, const vg_kf *kf)
+{
+    memcpy(v->x, kf->x, sizeof v->x);
+    for (int a = 0; a < 3; a++) {
+        v->pp[a] = kf->P[a * VG_KF_N + a];
+        v->pv[a] = kf->P[a * VG_KF_N + a + 3];
+        v->vp[a] = kf->P[(a + 3) * VG_KF_N + a];
+        v->vv[a] = kf->P[(a + 3) * VG_KF_N + a + 3];
+    }
+}
+
+static inline void st_view(const vg_tracker *t, const state *s, bool axes, trk_view *v)
+{
+    if (axes && t->cfg.model != VG_TRACK_MODEL_IMM) {
+        memcpy(v->x, s->ax.x, sizeof v->x);
+        memcpy(v->pp, s->ax.pp, sizeof v->pp);
+        memcpy(v->pv, s->ax.pv, sizeof v->pv);
+        memcpy(v->vp, s->ax.pv, sizeof v->vp);
+        memcpy(v->vv, s->ax.vv, sizeof v->vv);
+        return;
+    }
+    vg_kf tmp;
+    view_of_kf(v, st_kf(t, s, false, &tmp));
+}
+
+/* Trace of a state's position covariance. */
+static inline double view_pos_trace(const trk_view *v)
+{
+    return v->pp[0] + v->pp[1] + v->pp[2];
 }
 
 static inline double dt_s(vg_time to, vg_time from)
@@ -390,12 +440,12 @@ void vg_trk_gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time tim
 /* tracker_life.c */
 void vg_trk_refresh_hot(vg_tracker *t, int32_t i);
 /* Writes every member of *o: emit_track does not clear the event first. */
-void vg_trk_fill(const vg_tracker *t, int32_t i, const vg_kf *kf, vg_track *o);
+void vg_trk_fill(const vg_tracker *t, int32_t i, const trk_view *v, vg_track *o);
 void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve, double vn);
 bool vg_trk_grow_tracks(vg_tracker *t);
 bool vg_trk_grow_cols(vg_tracker *t);
-/* Emit track i's state kf at time as a track event. */
-void vg_trk_emit(vg_tracker *t, int32_t i, const vg_kf *kf, vg_time time,
+/* Emit track i's state v at time as a track event. */
+void vg_trk_emit(vg_tracker *t, int32_t i, const trk_view *v, vg_time time,
                  vg_track_emit_fn emit, void *ud);
 /* Emit track i's drop (reason: a constant) and free its slot. */
 void vg_trk_drop(vg_tracker *t, int32_t i, vg_time time, const char *reason,

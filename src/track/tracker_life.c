@@ -48,14 +48,14 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
 {
     const trk *k = trk_at(t, i);
     trk_hot *h = &t->hot[i];
-    vg_kf tmp;
-    const vg_kf *c = st_kf(t, &k->st, &tmp);
-    h->x = c->x[0];
-    h->y = c->x[1];
-    h->vx = c->x[3];
-    h->vy = c->x[4];
-    h->sp = float_up(sqrt(max_d(c->P[0] + c->P[7], 0.0)));
-    h->sv = float_up(sqrt(max_d(c->P[21] + c->P[28], 0.0)));
+    trk_view c;
+    st_view(t, &k->st, k->axes, &c);
+    h->x = c.x[0];
+    h->y = c.x[1];
+    h->vx = c.x[3];
+    h->vy = c.x[4];
+    h->sp = float_up(sqrt(max_d(c.pp[0] + c.pp[1], 0.0)));
+    h->sv = float_up(sqrt(max_d(c.vv[0] + c.vv[1], 0.0)));
     h->t_state = k->t_state;
     h->tentative = k->status == VG_TRACK_TENTATIVE;
     h->cooperative = vg_trk_id_cooperative(k->id_source);
@@ -64,26 +64,25 @@ void vg_trk_refresh_hot(vg_tracker *t, int32_t i)
         return; /* housekeeping reads the summary of CV tracks only */
     /* trace(P_pos) after dt: per axis (Ppp + dt·Pvp) + dt·(Ppv + dt·Pvv) + q·dt³/3 */
     trk_keep *kp = &t->keep[i];
-    kp->tr0 = vg_trk_pos_trace(c);
+    kp->tr0 = view_pos_trace(&c);
     kp->tr1 = kp->tr1_abs = kp->tr2 = 0.0;
     for (int a = 0; a < 3; a++) {
-        double pv = c->P[a * VG_KF_N + a + 3], vp = c->P[(a + 3) * VG_KF_N + a];
-        kp->tr1 += pv + vp;
-        kp->tr1_abs += fabs(pv) + fabs(vp);
-        kp->tr2 += c->P[(a + 3) * VG_KF_N + a + 3];
+        kp->tr1 += c.pv[a] + c.vp[a];
+        kp->tr1_abs += fabs(c.pv[a]) + fabs(c.vp[a]);
+        kp->tr2 += c.vv[a];
     }
 }
 
-void vg_trk_fill(const vg_tracker *t, int32_t i, const vg_kf *kf, vg_track *o)
+void vg_trk_fill(const vg_tracker *t, int32_t i, const trk_view *v, vg_track *o)
 {
     const trk *k = trk_at(t, i);
     o->id = k->id;
     o->status = k->status;
-    o->pos = vg_enu_to_geo(&t->site, (vg_vec3){kf->x[0], kf->x[1], kf->x[2]});
-    o->velocity = (vg_vec3){kf->x[3], kf->x[4], kf->x[5]};
+    o->pos = vg_enu_to_geo(&t->site, (vg_vec3){v->x[0], v->x[1], v->x[2]});
+    o->velocity = (vg_vec3){v->x[3], v->x[4], v->x[5]};
     /* One horizontal sigma: the root mean of the east and north variances. */
-    o->sigma_h = sqrt(max_d(0.5 * (kf->P[0] + kf->P[7]), 0.0));
-    o->sigma_v = sqrt(max_d(kf->P[14], 0.0));
+    o->sigma_h = sqrt(max_d(0.5 * (v->pp[0] + v->pp[1]), 0.0));
+    o->sigma_v = sqrt(max_d(v->pp[2], 0.0));
     /* A track without an identity (or whose RF one was taken away) has an empty
      * one: all zeros, as the record held it before the names moved out. */
     if (k->id_source != VG_IDSRC_NONE)
@@ -100,13 +99,13 @@ void vg_trk_fill(const vg_tracker *t, int32_t i, const vg_kf *kf, vg_track *o)
     o->born = k->born;
 }
 
-void vg_trk_emit(vg_tracker *t, int32_t i, const vg_kf *kf, vg_time time,
+void vg_trk_emit(vg_tracker *t, int32_t i, const trk_view *v, vg_time time,
                  vg_track_emit_fn emit, void *ud)
 {
     /* Not cleared first: vg_trk_fill writes every member (outputs are many). */
     t->out.type = VG_EV_TRACK;
     t->out.time = time;
-    vg_trk_fill(t, i, kf, &t->out.u.track);
+    vg_trk_fill(t, i, v, &t->out.u.track);
     emit(ud, &t->out);
 }
 
@@ -147,12 +146,13 @@ void vg_trk_file_in_grid(vg_tracker *t, int32_t i, double e, double n, double ve
         vg_grid_reserve(&t->grid, 2u * (uint32_t)t->nlive);
         for (int32_t l = 0; l < t->nlive; l++) {
             int32_t j = t->live[l];
-            vg_kf tmp;
-            const vg_kf *c = st_kf(t, &trk_at(t, j)->st, &tmp);
+            const trk *k = trk_at(t, j);
+            trk_view c;
+            st_view(t, &k->st, k->axes, &c);
             if (j == i)
                 vg_grid_put(&t->grid, j, e, n);
             else
-                vg_grid_put(&t->grid, j, c->x[0], c->x[1]);
+                vg_grid_put(&t->grid, j, c.x[0], c.x[1]);
         }
     }
     /* The fastest track bounds how far any moved since the grid was rebuilt; a
@@ -320,6 +320,7 @@ int vg_tracker_new(const vg_tracker_config *cfg, const vg_enu_frame *site, vg_tr
     t->trk_stride = record_stride(cfg->model);
     t->space_order_min = VG_SPACE_ORDER_MIN;
     t->space_order_tracks = VG_SPACE_ORDER_MIN_TRACKS;
+    t->axes_form = true;
     t->next_id = 1;
     t->live = malloc((size_t)cfg->max_tracks * sizeof *t->live);
     t->free_slots = malloc((size_t)cfg->max_tracks * sizeof *t->free_slots);
@@ -425,6 +426,12 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
             big[a * 6 + b] = big[(a + 3) * 6 + b + 3] = m[a * 3 + b];
     for (int32_t n = 0; n < t->nlive; n++) {
         trk *k = trk_at(t, t->live[n]);
+        if (k->axes) { /* turned, the axes will no longer be decoupled */
+            vg_kf full;
+            vg_kf_axes_to(&full, &k->st.ax);
+            k->st.kf = full;
+            k->axes = false;
+        }
         int models = t->cfg.model == VG_TRACK_MODEL_IMM ? VG_IMM_MODELS : 1;
         for (int j = 0; j < models; j++) {
             vg_kf *kf = t->cfg.model == VG_TRACK_MODEL_IMM ? &k->st.imm.model[j] : &k->st.kf;
@@ -444,9 +451,10 @@ void vg_tracker_set_site(vg_tracker *t, const vg_enu_frame *site)
         vg_trk_refresh_hot(t, t->live[n]);
     vg_grid_clear(&t->grid);
     for (int32_t n = 0; n < t->nlive; n++) {
-        vg_kf tmp;
-        const vg_kf *kf = st_kf(t, &trk_at(t, t->live[n])->st, &tmp);
-        vg_trk_file_in_grid(t, t->live[n], kf->x[0], kf->x[1], kf->x[3], kf->x[4]);
+        const trk *k = trk_at(t, t->live[n]);
+        trk_view v;
+        st_view(t, &k->st, k->axes, &v);
+        vg_trk_file_in_grid(t, t->live[n], v.x[0], v.x[1], v.x[3], v.x[4]);
     }
     vg_bearings_clear(&t->bearings);
 }
@@ -462,12 +470,12 @@ void vg_tracker_visit(const vg_tracker *t, vg_time time, vg_track_visit_fn fn, v
     for (int32_t n = 0; n < t->nlive; n++) {
         const trk *k = trk_at(t, t->live[n]);
         state s;
-        st_copy(t, &s, &k->st);
-        st_predict(t, &s, dt_s(time, k->t_state));
-        vg_kf kf;
-        st_combined(t, &s, &kf);
+        st_copy(t, &s, &k->st, k->axes);
+        st_predict(t, &s, k->axes, dt_s(time, k->t_state));
+        trk_view v;
+        st_view(t, &s, k->axes, &v);
         memset(&o, 0, sizeof o);
-        vg_trk_fill(t, t->live[n], &kf, &o);
+        vg_trk_fill(t, t->live[n], &v, &o);
         fn(ud, &o);
     }
 }

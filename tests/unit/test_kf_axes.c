@@ -1,12 +1,16 @@
-/* test_kf_axes.c — the position update's decoupled-axes path (src/track/kf.c).
+/* test_kf_axes.c — the decoupled-axes paths (src/track/kf.c, kf_axes.c) and the
+ * compact axes form (vg_kf_axes).
  *
  * When every covariance entry coupling two axes is +0 and R is diagonal, vg_kf_update
  * takes a path that computes only the terms that survive; it must give exactly the
  * general path's numbers. The general path is reached with the very same matrices by
  * writing the coupling entries as −0 (equal to +0 as numbers, not as bits), so the two
  * results are compared entry by entry with ==, over random states, predictions and
- * measurements; the prediction's and the gate's decoupled paths likewise. Also: the coupling entries stay +0 along a track's life (the property
- * the path relies on), and a failure leaves the filter unchanged in both paths. */
+ * measurements; the prediction's and the gate's decoupled paths likewise. Also: the
+ * coupling entries stay +0 along a track's life (the property the path relies on), a
+ * failure leaves the filter unchanged in both paths, and the axes form gives, step
+ * after step, the very bits of the full form (the tracker keeps most CV tracks in
+ * it, and its outputs must not depend on the form). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -169,6 +173,107 @@ static void test_failures_leave_the_filter_unchanged_in_both_paths(void **state)
     }
 }
 
+static void assert_same_bits(const vg_kf *a, const vg_kf *b)
+{
+    if (memcmp(a, b, sizeof *a) != 0) {
+        for (int i = 0; i < N * N; i++)
+            if (memcmp(&a->P[i], &b->P[i], sizeof a->P[i]) != 0)
+                fail_msg("P[%d]: %.17g (axes form) vs %.17g (full form)", i, a->P[i], b->P[i]);
+        fail_msg("x differs between the axes and the full form");
+    }
+}
+
+static void test_axes_form_follows_the_full_form_bit_for_bit(void **state)
+{
+    (void)state;
+    uint64_t s = 1127;
+    for (int trial = 0; trial < 200; trial++) {
+        vg_kf full;
+        random_decoupled(&full, &s);
+        vg_kf_axes ax;
+        assert_true(vg_kf_axes_from(&ax, &full));
+        for (int step = 0; step < 20; step++) {
+            double dt = th_uniform(&s, 0.05, 3.0), q = th_uniform(&s, 0.01, 5.0);
+            vg_kf_predict_cv(&full, dt, q);
+            vg_kf_axes_predict_cv(&ax, dt, q);
+            vg_kf back;
+            vg_kf_axes_to(&back, &ax);
+            assert_same_bits(&back, &full);
+            vg_meas_model m = diagonal_position(&full, &s);
+            assert_true(vg_kf_axes_fit(&m));
+            double d2a, lda, d2f, ldf, lla, llf;
+            assert_int_equal(vg_kf_axes_gate(&ax, &m, &d2a, &lda), VG_OK);
+            assert_int_equal(vg_kf_gate(&full, &m, &d2f, &ldf), VG_OK);
+            assert_true(d2a == d2f && lda == ldf);
+            assert_int_equal(vg_kf_axes_update(&ax, &m, &lla), VG_OK);
+            assert_int_equal(vg_kf_update(&full, &m, &llf), VG_OK);
+            assert_true(lla == llf);
+            vg_kf_axes_to(&back, &ax);
+            assert_same_bits(&back, &full);
+        }
+    }
+}
+
+static void test_axes_form_of_a_new_track_is_that_of_its_full_form(void **state)
+{
+    (void)state;
+    uint64_t s = 3;
+    vg_kf seed;
+    random_decoupled(&seed, &s);
+    vg_meas_model m = diagonal_position(&seed, &s);
+    vg_kf full;
+    vg_kf_init_position(&full, &m, 4.0);
+    vg_kf_axes direct, via_full;
+    assert_true(vg_kf_axes_init_position(&direct, &m, 4.0));
+    assert_true(vg_kf_axes_from(&via_full, &full));
+    assert_memory_equal(&direct, &via_full, sizeof direct);
+    m.R[1] = m.R[3] = 0.5; /* a full R: the axes would not stay decoupled */
+    assert_false(vg_kf_axes_init_position(&direct, &m, 4.0));
+}
+
+static void test_axes_form_refuses_what_it_cannot_hold(void **state)
+{
+    (void)state;
+    uint64_t s = 11;
+    vg_kf kf;
+    vg_kf_axes ax;
+    random_decoupled(&kf, &s);
+    assert_true(vg_kf_axes_from(&ax, &kf));
+    vg_kf coupled = kf;
+    coupled.P[0 * N + 1] = coupled.P[1 * N + 0] = 0.25; /* east-north */
+    assert_false(vg_kf_axes_from(&ax, &coupled));
+    vg_kf minus_zero = kf;
+    minus_zero.P[2 * N + 4] = -0.0; /* equal to +0, but not the same bits */
+    assert_false(vg_kf_axes_from(&ax, &minus_zero));
+    vg_kf asymmetric = kf;
+    asymmetric.P[1 * N + 4] = nextafter(asymmetric.P[4 * N + 1], INFINITY);
+    assert_false(vg_kf_axes_from(&ax, &asymmetric));
+
+    vg_meas_model m = diagonal_position(&kf, &s);
+    assert_true(vg_kf_axes_fit(&m));
+    vg_meas_model full_r = m;
+    full_r.R[5] = full_r.R[7] = 0.1;
+    assert_false(vg_kf_axes_fit(&full_r));
+    vg_meas_model bearing = m;
+    bearing.kind = VG_MM_BEARING;
+    bearing.dim = 1;
+    assert_false(vg_kf_axes_fit(&bearing));
+    double d2 = -1.0, ld = -1.0;
+    assert_true(vg_kf_axes_from(&ax, &kf));
+    vg_kf_axes before = ax;
+    assert_int_equal(vg_kf_axes_gate(&ax, &full_r, &d2, &ld), VG_EINVAL);
+    assert_int_equal(vg_kf_axes_update(&ax, &full_r, NULL), VG_EINVAL);
+    assert_true(d2 == -1.0 && ld == -1.0);
+    assert_memory_equal(&ax, &before, sizeof ax);
+    m.z[0] = NAN;
+    assert_int_equal(vg_kf_axes_update(&ax, &m, NULL), VG_ERANGE);
+    assert_memory_equal(&ax, &before, sizeof ax);
+    m = diagonal_position(&kf, &s);
+    m.R[8] = -1e9; /* S not positive on the up axis */
+    assert_int_equal(vg_kf_axes_update(&ax, &m, NULL), VG_ERANGE);
+    assert_memory_equal(&ax, &before, sizeof ax);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +282,9 @@ int main(void)
         cmocka_unit_test(test_diagonal_gate_equals_general_path),
         cmocka_unit_test(test_coupling_entries_stay_plus_zero_along_a_track),
         cmocka_unit_test(test_failures_leave_the_filter_unchanged_in_both_paths),
+        cmocka_unit_test(test_axes_form_follows_the_full_form_bit_for_bit),
+        cmocka_unit_test(test_axes_form_of_a_new_track_is_that_of_its_full_form),
+        cmocka_unit_test(test_axes_form_refuses_what_it_cannot_hold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,11 +1,17 @@
-/* test_tracker_order.c — the tracker's first association pass queries the grid in
- * the order of the detections' cells (for the cache) and gates in detection order;
- * its outputs must be exactly those of queries in detection order.
+/* test_tracker_order.c — two of the tracker's internal choices, made for speed,
+ * that must change no output.
  *
- * Two trackers take the same dense scans — a crowd of moving objects in random
- * order, clutter, Remote ID drones — one sorting its scans, the other made to query
- * in detection order (a private knob, hence the internal header). Every output is
- * compared field by field, numbers by their bits. */
+ * The first association pass queries the grid in the order of the detections'
+ * cells (for the cache) and gates in detection order: its outputs must be exactly
+ * those of queries in detection order. Two trackers take the same dense scans — a
+ * crowd of moving objects in random order, clutter, Remote ID drones — one sorting
+ * its scans, the other made to query in detection order (a private knob, hence the
+ * internal header).
+ *
+ * A CV track whose axes are decoupled is kept in a compact form (vg_kf_axes) until a
+ * measurement couples them (a radar plot, a bearing, a position with a full R):
+ * two trackers, one allowed that form and one not, take a scene that mixes all of
+ * these. Every output is compared field by field, numbers by their bits. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -179,10 +185,123 @@ static void test_space_ordered_queries_change_no_output(void **cm_state)
     free(in);
 }
 
+/* A radar plot of the point (x, y, z) from a sensor at the site's origin, whose
+ * frame is the site's. */
+static void polar(vg_track_input *in, double x, double y, double z)
+{
+    memset(in, 0, sizeof *in);
+    in->mm.kind = VG_MM_POLAR;
+    in->mm.dim = 3;
+    double range, az, el;
+    vg_enu_to_polar((vg_vec3){x, y, z}, &range, &az, &el);
+    in->mm.z[0] = range;
+    in->mm.z[1] = az * VG_PI / 180.0;
+    in->mm.z[2] = el * VG_PI / 180.0;
+    in->mm.R[0] = 4.0;
+    in->mm.R[4] = in->mm.R[8] = 1e-5;
+    for (int a = 0; a < 3; a++)
+        in->mm.rot[a][a] = 1.0;
+}
+
+static void test_axes_form_changes_no_output(void **cm_state)
+{
+    (void)cm_state;
+    enum { MOVERS = 80 };
+    vg_tracker_config cfg;
+    vg_tracker_config_defaults(&cfg);
+    cfg.model = VG_TRACK_MODEL_CV;
+    cfg.process_noise = 0.5;
+    cfg.confirm_hits = 2;
+    cfg.confirm_window = 3;
+    cfg.init_vel_var = 4;
+    cfg.grid_cell_m = 20;
+    cfg.search_radius_m = 40;
+    cfg.clutter_map_rate = 0;
+    vg_enu_frame site;
+    vg_enu_frame_init(&site, (vg_geo){48.853, 2.3499, 100});
+    vg_error err;
+    vg_tracker *compact, *full;
+    assert_int_equal(vg_tracker_new(&cfg, &site, &compact, &err), 0);
+    assert_int_equal(vg_tracker_new(&cfg, &site, &full, &err), 0);
+    full->axes_form = false;
+    capture a = {0, calloc(MAX_EVENTS, sizeof(vg_event))};
+    capture b = {0, calloc(MAX_EVENTS, sizeof(vg_event))};
+    vg_track_input *in = calloc(2 * MOVERS + 40, sizeof *in);
+    assert_non_null(a.ev);
+    assert_non_null(b.ev);
+    assert_non_null(in);
+
+    double px[MOVERS], py[MOVERS], vx[MOVERS], vy[MOVERS];
+    uint64_t seed = 2026;
+    for (int o = 0; o < MOVERS; o++) {
+        px[o] = 200.0 + (o % 10) * 60.0 + th_uniform(&seed, -10, 10);
+        py[o] = 200.0 + (o / 10) * 60.0 + th_uniform(&seed, -10, 10);
+        vx[o] = th_uniform(&seed, -3, 3);
+        vy[o] = th_uniform(&seed, -3, 3);
+    }
+    int scans = 0, with_polar = 0, with_full_r = 0;
+    for (int s = 0; s < 30; s++) {
+        vg_time time = (vg_time)(s + 1) * VG_TIME_S;
+        /* Most scans enu plots (diagonal R); every fourth a radar, every seventh
+         * positions with a full R: tracks leave the axes form at different times. */
+        const char *sensor = s % 4 == 3 ? "radar" : s % 7 == 6 ? "fused" : "enu";
+        int n = 0;
+        for (int o = 0; o < MOVERS; o++) {
+            if (th_uniform(&seed, 0, 1) < 0.15 || (o % 3 == 0 && s % 4 == 3))
+                continue;
+            double x = px[o] + vx[o] * s + th_uniform(&seed, -1, 1);
+            double y = py[o] + vy[o] * s + th_uniform(&seed, -1, 1);
+            double z = 30.0 + th_uniform(&seed, -1, 1);
+            if (s % 4 == 3) {
+                polar(&in[n++], x, y, z);
+                with_polar++;
+                continue;
+            }
+            position(&in[n], x, y, z, 1.0);
+            if (s % 7 == 6) {
+                in[n].mm.R[1] = in[n].mm.R[3] = 0.3;
+                with_full_r++;
+            }
+            n++;
+        }
+        for (int c = 0; c < 30; c++)
+            position(&in[n++], th_uniform(&seed, 0, 1000), th_uniform(&seed, 0, 1000),
+                     th_uniform(&seed, 0, 60), 1.0);
+        assert_int_equal(vg_tracker_scan(compact, time, sensor, in, n, sink, &a, &err), 0);
+        assert_int_equal(vg_tracker_scan(full, time, sensor, in, n, sink, &b, &err), 0);
+        vg_tracker_maintain(compact, time + VG_TIME_S / 2, sink, &a);
+        vg_tracker_maintain(full, time + VG_TIME_S / 2, sink, &b);
+        scans++;
+    }
+    assert_true(a.n < MAX_EVENTS);
+    assert_int_equal(a.n, b.n);
+    int confirmed = 0;
+    for (int k = 0; k < a.n; k++) {
+        assert_same_event(&a.ev[k], &b.ev[k], k);
+        confirmed += a.ev[k].type == VG_EV_TRACK && a.ev[k].u.track.status == VG_TRACK_CONFIRMED;
+    }
+    /* The scene exercised both forms and the change between them. */
+    assert_true(confirmed > MOVERS * (scans - 5));
+    assert_true(with_polar > 0 && with_full_r > 0);
+    int in_axes_form = 0;
+    for (int32_t n = 0; n < compact->nlive; n++)
+        in_axes_form += trk_at(compact, compact->live[n])->axes;
+    assert_true(in_axes_form > 0 && in_axes_form < compact->nlive);
+    for (int32_t n = 0; n < full->nlive; n++)
+        assert_false(trk_at(full, full->live[n])->axes);
+
+    vg_tracker_free(compact);
+    vg_tracker_free(full);
+    free(a.ev);
+    free(b.ev);
+    free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_space_ordered_queries_change_no_output),
+        cmocka_unit_test(test_axes_form_changes_no_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
