@@ -224,10 +224,11 @@ static double query_radius(const vg_tracker *t, vg_time time)
 /* Set the gathering context to detection `row`. */
 static void aim(vg_tracker *t, int32_t row, const vg_track_input *in, vg_time time)
 {
-    if (!t->g_record) /* (recording gates nothing) */
+    if (!t->g_record) { /* (recording gates nothing, nor reads the detection) */
         t->g_logdet_r = t->row_logdet_r[row];
+        t->g_axes_fit = vg_kf_axes_fit(&in->mm);
+    }
     t->g_mm = &in->mm;
-    t->g_axes_fit = vg_kf_axes_fit(&in->mm);
     t->g_det = in;
     t->g_row = row;
     t->g_time = time;
