@@ -229,6 +229,9 @@ struct vg_tracker {
     bool g_bearing;             /* the detection is a bearing */
     double g_var_h;             /* the detection's horizontal variance (trace), m² */
     double g_logdet_r;          /* ln det R of the detection being gathered */
+    bool g_dt_valid;            /* consider()'s dt from g_dt_state to g_time, and */
+    vg_time g_dt_state;         /* 2q·dt³/3, kept for the next track with that */
+    double g_dt, g_dt_q;        /* state time */
     vg_bearings bearings;
     vg_clutter_map clutter;     /* cells NULL when there is no map */
     double class_prior[VG_CLASS_COUNT];   /* a new track's logp and class_p, */
@@ -319,10 +322,13 @@ static inline void prefetch_first_line(const vg_tracker *t, int32_t i)
     prefetch_lines(trk_at(t, i), 1, false);
 }
 
-/* Every line of record i, to be written: a new track writes its record whole. */
+/* Every line of record i a new track writes: the whole record, but for a CV state
+ * in axes form (most) only as far as that form goes. */
 static inline void prefetch_record_for_write(const vg_tracker *t, int32_t i)
 {
-    prefetch_lines(trk_at(t, i), t->trk_stride, true);
+    size_t bytes = t->cfg.model == VG_TRACK_MODEL_IMM ? t->trk_stride
+                                                      : offsetof(trk, st) + sizeof(vg_kf_axes);
+    prefetch_lines(trk_at(t, i), bytes, true);
 }
 
 /* The header of track i's record alone, to be read (every line of it: outputs
