@@ -67,33 +67,44 @@ void vg_axes_predict(double x[N], const vg_axes_cov *c, double dt, double q)
     }
 }
 
-/* S = P[0:3,0:3] + R is diagonal, so is its Cholesky factor, and d² and ln det S
- * are the same numbers from the diagonal alone (the dropped terms are +0 and ±0,
- * which change no nonzero sum, and y² is blind to the sign of a zero y). */
-int vg_axes_gate(const double x[N], const double pp[3], const vg_meas_model *m, double *d2,
-                 double *logdet_s)
+/* The innovation nu of m against decoupled axes, the diagonal Cholesky factor Ld of
+ * S = P[0:3,0:3] + R (S's coupling entries are +0, so it is diagonal), and d². The
+ * general path's d² and ln det S are the same numbers from the diagonal alone: the
+ * dropped terms are +0 and ±0, which change no nonzero sum, and y² is blind to the
+ * sign of a zero y. */
+static int innovate_axes(const double x[N], const double pp[3], const vg_meas_model *m,
+                         double nu[3], double Ld[3], double *d2)
 {
-    const double *R = m->R;
-    double nu[3], L[9] = {0.0};
     for (int i = 0; i < 3; i++) {
         nu[i] = m->z[i] - x[i];
         if (!isfinite(nu[i]))
             return VG_ERANGE;
     }
-    double d = 0.0;
     for (int a = 0; a < 3; a++) {
-        double sa = pp[a] + R[a * 3 + a];
+        double sa = pp[a] + m->R[a * 3 + a];
         if (!(sa > 0.0) || !isfinite(sa))
             return VG_ERANGE;
-        L[a * 4] = sqrt(sa);
+        Ld[a] = sqrt(sa);
     }
+    double d = 0.0;
     for (int a = 0; a < 3; a++) {
-        double y = nu[a] / L[a * 4];
+        double y = nu[a] / Ld[a];
         d += y * y;
     }
     if (!isfinite(d))
         return VG_ERANGE;
     *d2 = d;
+    return VG_OK;
+}
+
+int vg_axes_gate(const double x[N], const double pp[3], const vg_meas_model *m, double *d2,
+                 double *logdet_s)
+{
+    double nu[3], Ld[3];
+    int rc = innovate_axes(x, pp, m, nu, Ld, d2);
+    if (rc != VG_OK)
+        return rc;
+    double L[9] = {Ld[0], 0.0, 0.0, 0.0, Ld[1], 0.0, 0.0, 0.0, Ld[2]};
     *logdet_s = vg_kf_logdet3(L);
     return VG_OK;
 }
@@ -109,26 +120,10 @@ int vg_axes_update(double xin[N], const vg_axes_cov *c, const vg_meas_model *m, 
         vp[a] = c->vp[a];
         vv[a] = c->vv[a];
     }
-    double nu[3], Ld[3];
-    for (int i = 0; i < 3; i++) {
-        nu[i] = m->z[i] - xin[i];
-        if (!isfinite(nu[i]))
-            return VG_ERANGE;
-    }
-    /* S's coupling entries are +0, so its Cholesky factor is diagonal. */
-    for (int a = 0; a < 3; a++) {
-        double sa = pp[a] + R[a * 3 + a];
-        if (!(sa > 0.0) || !isfinite(sa))
-            return VG_ERANGE;
-        Ld[a] = sqrt(sa);
-    }
-    double y0 = nu[0] / Ld[0], y1 = nu[1] / Ld[1], y2 = nu[2] / Ld[2];
-    double d2 = 0.0;
-    d2 += y0 * y0;
-    d2 += y1 * y1;
-    d2 += y2 * y2;
-    if (!isfinite(d2))
-        return VG_ERANGE;
+    double nu[3], Ld[3], d2;
+    int rc = innovate_axes(xin, pp, m, nu, Ld, &d2);
+    if (rc != VG_OK)
+        return rc;
 
     /* Per axis a, with p = a and v = a + 3: K's entries kp and kv (its other
      * entries are +0), then the general formulas' surviving terms. */
