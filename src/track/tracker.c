@@ -116,10 +116,17 @@ static int32_t start_track(vg_tracker *t, const vg_track_input *in, const vg_mea
     }
     int32_t i = t->free_slots[--t->nfree];
     trk *k = trk_at(t, i);
-    /* The next new track's record, which it writes whole: its lines on their way
-     * (a record freed seconds ago is long out of cache). */
-    if (t->nfree > 0)
-        prefetch_record_for_write(t, t->free_slots[t->nfree - 1]);
+    /* The next new track's record, which it writes whole, and its entries in the
+     * per-track arrays: their lines on their way (a slot freed seconds ago is long
+     * out of cache). */
+    if (t->nfree > 0) {
+        int32_t next = t->free_slots[t->nfree - 1];
+        prefetch_record_for_write(t, next);
+        prefetch_lines(&t->hot[next], sizeof t->hot[next], true);
+        prefetch_lines(&t->keep[next], sizeof t->keep[next], true);
+        prefetch_lines(&t->grid.link[next], sizeof t->grid.link[next], true);
+        prefetch_lines(&t->live_pos[next], sizeof t->live_pos[next], true);
+    }
     memset(k, 0, offsetof(trk, st)); /* st_init below writes the state */
     k->live = true;
     t->live_pos[i] = t->nlive;
@@ -195,13 +202,60 @@ static double log_det(const double *a, int d)
     return vg_mat_chol_logdet(l, d);
 }
 
-/* Output track i as its record holds it. */
-static void emit_state(vg_tracker *t, int32_t i, vg_time time, vg_track_emit_fn emit, void *ud)
+/* Output track i as its record holds it; geo, if not NULL, is its position in WGS84
+ * (converted in a batch). */
+static void emit_state(vg_tracker *t, int32_t i, vg_time time, const vg_geo *geo,
+                       vg_track_emit_fn emit, void *ud)
 {
     const trk *k = trk_at(t, i);
     trk_view v;
     st_view(t, &k->st, k->axes, &v);
+    v.geo = geo;
     vg_trk_emit(t, i, &v, time, emit, ud);
+}
+
+/* ---- outputs in WGS84, in batches -------------------------------------------------
+ *
+ * Every output converts its position to WGS84: a chain of square roots and divisions
+ * that the processor runs one after the other, waiting on each. Converted one per
+ * output, amid all the rest an output does, the chains never overlap; converted
+ * GEO_BATCH in a row, the conversions are independent and it runs several at once.
+ * The same function on the same numbers: outputs do not change. CV tracks only (an
+ * IMM track's position is its models' mixture, made when it is output). */
+#define GEO_BATCH 32
+
+/* The WGS84 positions of the CV tracks rows [r0, r0 + GEO_BATCH) of the scan would
+ * start, at geo[r - r0]: a track born of a position is where it was detected. Returns
+ * the end of the batch. */
+static int births_to_geo(const vg_tracker *t, const vg_track_input *in, int r0, int n,
+                         vg_geo geo[GEO_BATCH])
+{
+    int r1 = r0 + GEO_BATCH < n ? r0 + GEO_BATCH : n;
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        return r1;
+    for (int r = r0; r < r1; r++)
+        if ((t->row[r] == ROW_OPEN || t->row[r] == ROW_SPOOF) &&
+            in[r].mm.kind == VG_MM_POSITION)
+            geo[r - r0] =
+                vg_enu_to_geo(&t->site, (vg_vec3){in[r].mm.z[0], in[r].mm.z[1], in[r].mm.z[2]});
+    return r1;
+}
+
+/* The WGS84 positions of the updated CV tracks of columns [c0, c0 + GEO_BATCH), at
+ * geo[c - c0]. Returns the end of the batch. */
+static int32_t updates_to_geo(const vg_tracker *t, int32_t c0, vg_geo geo[GEO_BATCH])
+{
+    int32_t c1 = c0 + GEO_BATCH < t->ncols ? c0 + GEO_BATCH : t->ncols;
+    if (t->cfg.model == VG_TRACK_MODEL_IMM)
+        return c1;
+    for (int32_t c = c0; c < c1; c++) {
+        const column *col = col_at(t, c);
+        /* (x leads both CV forms: pred.kf.x is pred.ax.x) */
+        if (col->hit)
+            geo[c - c0] = vg_enu_to_geo(
+                &t->site, (vg_vec3){col->pred.kf.x[0], col->pred.kf.x[1], col->pred.kf.x[2]});
+    }
+    return c1;
 }
 
 /* ---- bearings ------------------------------------------------------------------- */
@@ -410,10 +464,19 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
     }
 
     /* 4. updates and new tracks, in detection order */
+    bool cv = t->cfg.model != VG_TRACK_MODEL_IMM;
+    vg_geo geo[GEO_BATCH];
+    int batch_end = 0;
     for (int r = 0; r < n; r++) {
+        if (r == batch_end)
+            batch_end = births_to_geo(t, in, r, n, geo);
         int32_t c = t->row[r];
-        if (r + 4 < n && t->row[r + 4] >= 0)
-            prefetch_track(t, t->col_track[t->row[r + 4]]);
+        if (r + 4 < n && t->row[r + 4] >= 0) {
+            /* The record it updates, and the summaries refresh_hot rewrites. */
+            int32_t ahead = t->col_track[t->row[r + 4]];
+            prefetch_track(t, ahead);
+            prefetch_summaries(t, ahead);
+        }
         if (c >= 0) {
             column *col = col_at(t, c);
             int32_t i = t->col_track[c];
@@ -445,7 +508,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
         if (in[r].mm.kind == VG_MM_BEARING) {
             int32_t i = use_bearing(t, &in[r], time);
             if (i >= 0)
-                emit_state(t, i, time, emit, ud);
+                emit_state(t, i, time, NULL, emit, ud);
             continue;
         }
         vg_meas_model pos;
@@ -465,11 +528,15 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
         }
         int32_t i = start_track(t, &in[r], pm, time, flags);
         if (i >= 0)
-            emit_state(t, i, time, emit, ud);
+            emit_state(t, i, time, cv && pm == &in[r].mm ? &geo[r % GEO_BATCH] : NULL, emit,
+                       ud);
     }
 
     /* 5. track management for every track this scan looked at, then outputs */
+    int32_t cbatch_end = 0;
     for (int32_t c = 0; c < t->ncols; c++) {
+        if (c == cbatch_end)
+            cbatch_end = updates_to_geo(t, c, geo);
         column *col = col_at(t, c);
         int32_t i = t->col_track[c];
         trk *k = trk_at(t, i);
@@ -493,6 +560,8 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
          * column order, rather than from the record. */
         trk_view v;
         st_view(t, &col->pred, col->axes, &v);
+        if (cv)
+            v.geo = &geo[c % GEO_BATCH];
         /* Kinematic evidence once a second, and only from a velocity worth reading:
          * two or three plots make a speed of anything, and a pigeon's first seconds
          * would make it a drone. */

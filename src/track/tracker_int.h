@@ -385,14 +385,17 @@ static inline const vg_kf *col_kf(const vg_tracker *t, const column *c, vg_kf *t
 }
 
 /* What outputs, summaries and housekeeping read of a state, whatever its form: the
- * estimate and, per axis a, P[a][a], P[a][a+3], P[a+3][a] and P[a+3][a+3]. */
+ * estimate and, per axis a, P[a][a], P[a][a+3], P[a+3][a] and P[a+3][a+3]; and, when
+ * a batch has converted it already, the estimate's position in WGS84. */
 typedef struct trk_view {
     double x[VG_KF_N];
     double pp[3], pv[3], vp[3], vv[3];
+    const vg_geo *geo;          /* vg_enu_to_geo(site, x[0..2]), or NULL */
 } trk_view;
 
 static inline void view_of_kf(trk_view *v, const vg_kf *kf)
 {
+    v->geo = NULL;
     memcpy(v->x, kf->x, sizeof v->x);
     for (int a = 0; a < 3; a++) {
         v->pp[a] = kf->P[a * VG_KF_N + a];
@@ -405,6 +408,7 @@ static inline void view_of_kf(trk_view *v, const vg_kf *kf)
 static inline void st_view(const vg_tracker *t, const state *s, bool axes, trk_view *v)
 {
     if (axes && t->cfg.model != VG_TRACK_MODEL_IMM) {
+        v->geo = NULL;
         memcpy(v->x, s->ax.x, sizeof v->x);
         memcpy(v->pp, s->ax.pp, sizeof v->pp);
         memcpy(v->pv, s->ax.pv, sizeof v->pv);

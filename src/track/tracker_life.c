@@ -78,7 +78,7 @@ void vg_trk_fill(const vg_tracker *t, int32_t i, const trk_view *v, vg_track *o)
     const trk *k = trk_at(t, i);
     o->id = k->id;
     o->status = k->status;
-    o->pos = vg_enu_to_geo(&t->site, (vg_vec3){v->x[0], v->x[1], v->x[2]});
+    o->pos = v->geo ? *v->geo : vg_enu_to_geo(&t->site, (vg_vec3){v->x[0], v->x[1], v->x[2]});
     o->velocity = (vg_vec3){v->x[3], v->x[4], v->x[5]};
     /* One horizontal sigma: the root mean of the east and north variances. */
     o->sigma_h = sqrt(max_d(0.5 * (v->pp[0] + v->pp[1]), 0.0));
