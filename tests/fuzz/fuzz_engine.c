@@ -1,7 +1,7 @@
 /* tests/fuzz/fuzz_engine.c — libFuzzer target for the engine: the input is a JSON
  * Lines session; every line that parses is pushed into one engine, and every output
  * must be writable. Exercises the sensor registry, site changes, time order and
- * locating detections with hostile but well-typed values. */
+ * locating detections with hostile but well-typed values, under both motion models. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vg_config cfg;
     vg_config_defaults(&cfg);
     cfg.engine.max_sensors = 4;
+    /* Both motion models, by the input's length: CV tracks take the compact axes
+     * form and leave it, IMM ones never do. */
+    cfg.tracker.model = size % 2 ? VG_TRACK_MODEL_CV : VG_TRACK_MODEL_IMM;
     cfg.tracker.max_tracks = 64; /* small: creation cost dominates short inputs */
     cfg.tracker.max_scan = 64;
     vg_engine *e;
