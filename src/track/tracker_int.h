@@ -109,8 +109,8 @@ _Static_assert(sizeof(trk_keep) == 32, "two trk_keep per cache line");
 
 /* Per scan, per candidate track: its prediction to the scan's time. Columns lie
  * col_stride bytes apart (col_at): a CV column ends after pred.kf — six cache
- * lines, not the seventeen of an IMM one — so that nothing but the IMM path may
- * touch pred.imm or comb. */
+ * lines, not the seventeen of an IMM one, and two in axes form — so that nothing
+ * but the IMM path may touch pred.imm or comb. */
 typedef struct column {
     bool hit;
     bool axes;                  /* CV: pred holds the axes form */
@@ -264,8 +264,9 @@ static inline double max_d(double a, double b)
 }
 
 /* Track record i. Records lie trk_stride bytes apart: a CV track's ends after
- * st.kf (576 bytes, not the 960 of an IMM one), so that nothing but the IMM path
- * may touch st.imm beyond the filter it begins with. */
+ * st.kf (512 bytes, not the 896 of an IMM one; a state in axes form ends at 256),
+ * so that nothing but the IMM path may touch st.imm beyond the filter it begins
+ * with. */
 static inline trk *trk_at(const vg_tracker *t, int32_t i)
 {
     return (trk *)(void *)((char *)t->tracks + (size_t)i * t->trk_stride);
