@@ -404,6 +404,7 @@ void vg_trk_gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg
     for (int r = 0; r < n; r++) {
         if (t->row[r] != ROW_OPEN || t->cand_n[r] == 0)
             continue;
+        prefetch_detection(in, r, n, DETECTION_HEAD);
         /* The records the gate will predict, a few detections ahead. */
         int ahead = r + 4;
         if (ahead < n && t->row[ahead] == ROW_OPEN)

@@ -398,6 +398,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
     /* ln det R per detection; a sensor's detections often share one R. */
     int last = -1;
     for (int r = 0; r < n; r++) {
+        prefetch_detection(in, r, n, DETECTION_HEAD);
         const vg_meas_model *m = &in[r].mm;
         t->row_logdet_r[r] = 0.0;
         if (t->row[r] != ROW_OPEN)
@@ -470,6 +471,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
     for (int r = 0; r < n; r++) {
         if (r == batch_end)
             batch_end = births_to_geo(t, in, r, n, geo);
+        prefetch_detection(in, r, n, sizeof *in); /* a new track reads all of it */
         int32_t c = t->row[r];
         if (r + 4 < n && t->row[r + 4] >= 0) {
             /* The record it updates, and the summaries refresh_hot rewrites. */
