@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "track/kf_axes.h"
 #include "track/tracker_int.h"
 
 /* The bird + aircraft probability above which no bearing of a drone's link may join
@@ -73,7 +72,7 @@ static void gate_pair(vg_tracker *t, int32_t i)
     double d2, logdet_s;
     const column *c = col_at(t, col);
     if (c->axes && t->g_axes_fit) {
-        if (vg_axes_gate(c->pred.ax.x, c->pred.ax.pp, t->g_mm, &d2, &logdet_s) < 0)
+        if (vg_kf_axes_gate(&c->pred.ax, t->g_mm, &d2, &logdet_s) < 0)
             return;
     } else {
         vg_kf tmp;

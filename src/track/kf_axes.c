@@ -219,11 +219,17 @@ bool vg_kf_axes_init_position(vg_kf_axes *ax, const vg_meas_model *m, double vel
     return true;
 }
 
+/* The axes form's entries as a vg_axes_cov (one array for P[a][a+3] and P[a+3][a]). */
+static vg_axes_cov cov_of(vg_kf_axes *ax)
+{
+    return (vg_axes_cov){ax->pp, ax->pv, ax->pv, ax->vv};
+}
+
 void vg_kf_axes_predict_cv(vg_kf_axes *ax, double dt, double q)
 {
     if (!(dt > 0.0) || !isfinite(dt))
         return;
-    vg_axes_cov c = vg_axes_cov_of(ax);
+    vg_axes_cov c = cov_of(ax);
     vg_axes_predict(ax->x, &c, dt, q);
 }
 
@@ -238,6 +244,6 @@ int vg_kf_axes_update(vg_kf_axes *ax, const vg_meas_model *m, double *loglik)
 {
     if (!vg_kf_axes_fit(m))
         return VG_EINVAL;
-    vg_axes_cov c = vg_axes_cov_of(ax);
+    vg_axes_cov c = cov_of(ax);
     return vg_axes_update(ax->x, &c, m, loglik);
 }

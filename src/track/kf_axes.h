@@ -48,10 +48,4 @@ int vg_axes_gate(const double x[VG_KF_N], const double pp[3], const vg_meas_mode
 int vg_axes_update(double x[VG_KF_N], const vg_axes_cov *c, const vg_meas_model *m,
                    double *loglik);
 
-/* The axes form's entries as a vg_axes_cov. */
-static inline vg_axes_cov vg_axes_cov_of(vg_kf_axes *ax)
-{
-    return (vg_axes_cov){ax->pp, ax->pv, ax->pv, ax->vv};
-}
-
 #endif

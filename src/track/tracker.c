@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "track/classify.h"
-#include "track/kf_axes.h"
 #include "track/tracker_int.h"
 #include "vigie/mat.h"
 
@@ -45,10 +44,8 @@ static int st_update(const vg_tracker *t, state *s, bool *axes, const vg_meas_mo
         return vg_imm_update(&s->imm, mm);
     if (!*axes)
         return vg_kf_update(&s->kf, mm, NULL);
-    if (vg_kf_axes_fit(mm)) {
-        vg_axes_cov c = vg_axes_cov_of(&s->ax);
-        return vg_axes_update(s->ax.x, &c, mm, NULL);
-    }
+    if (vg_kf_axes_fit(mm))
+        return vg_kf_axes_update(&s->ax, mm, NULL);
     vg_kf full;
     vg_kf_axes_to(&full, &s->ax);
     int rc = vg_kf_update(&full, mm, NULL);

@@ -293,7 +293,6 @@ static inline void prefetch_track(const vg_tracker *t, int32_t i)
     __builtin_prefetch((const char *)k + 64);
     for (size_t off = 0; off < bytes; off += 64)
         __builtin_prefetch(s + off);
-    __builtin_prefetch(s + bytes - 1);
 #else
     (void)t;
     (void)i;
