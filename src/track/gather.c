@@ -14,6 +14,9 @@
  * a track. */
 #define NOT_A_DRONE 0.8
 
+/* How many queries ahead, in cell order, the first pass asks for the tracks' lines. */
+#define QUERY_AHEAD 8
+
 /* The column of track i in the current scan, predicting it on first use; -1 when
  * the scan has as many columns as it can hold. */
 int32_t vg_trk_column_of(vg_tracker *t, int32_t i, vg_time time)
@@ -128,7 +131,12 @@ static void record_candidate(vg_tracker *t, int32_t i, bool later)
     t->cands[t->ncands++] = (candidate){i, later};
 }
 
-static void consider(void *ud, int32_t i)
+/* Inlined at each of the grid query's visits (a handful per query, several
+ * queries' worth of code): a call per track visited would cost as much. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void consider(void *ud, int32_t i)
 {
     vg_tracker *t = ud;
     const trk_hot *h = &t->hot[i];
@@ -389,7 +397,12 @@ void vg_trk_gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg
     t->ncands = 0;
     t->cands_lost = false;
     t->g_record = true;
+    double radius = query_radius(t, time);
     for (int32_t k = 0; k < m && !t->cands_lost; k++) {
+        /* The summaries of the tracks a few queries on: far apart in memory. */
+        if (k + QUERY_AHEAD < m && !t->qsorted[k + QUERY_AHEAD].bearing)
+            vg_grid_prefetch(&t->grid, t->qsorted[k + QUERY_AHEAD].x,
+                             t->qsorted[k + QUERY_AHEAD].y, radius, t->hot, sizeof *t->hot);
         int32_t r = t->order[k];
         t->cand_first[r] = t->ncands;
         gather_around(t, r, &in[r], time, &t->qsorted[k]);

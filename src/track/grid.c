@@ -1,4 +1,5 @@
-/* track/grid.c — the tracker's spatial hash: tracks filed by horizontal cell. */
+/* track/grid.c — the tracker's spatial hash: tracks filed by horizontal cell, in
+ * lists per cell and, after a rebuild, in a snapshot sorted by cell. */
 #include "track/grid.h"
 
 #include <math.h>
@@ -54,7 +55,11 @@ int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks)
     g->cell = cell;
     g->ntracks = max_tracks;
     g->link = malloc((size_t)max_tracks * sizeof *g->link);
-    if (!g->link || alloc_cells(g, 1024) < 0) {
+    g->snap_track = malloc((size_t)max_tracks * sizeof *g->snap_track);
+    g->bulk_track = malloc((size_t)max_tracks * sizeof *g->bulk_track);
+    g->bulk_cell = malloc((size_t)max_tracks * sizeof *g->bulk_cell);
+    if (!g->link || !g->snap_track || !g->bulk_track || !g->bulk_cell ||
+        alloc_cells(g, 1024) < 0) {
         vg_grid_free(g);
         return VG_ENOMEM;
     }
@@ -84,6 +89,10 @@ int vg_grid_reserve(vg_grid *g, uint32_t cells)
 void vg_grid_free(vg_grid *g)
 {
     free(g->win);
+    free(g->snap_start);
+    free(g->snap_track);
+    free(g->bulk_track);
+    free(g->bulk_cell);
     free(g->cells);
     free(g->link);
     free(g->used_cells);
@@ -113,9 +122,13 @@ static void place_window(vg_grid *g, int64_t x0, int64_t x1, int64_t y0, int64_t
     size_t n = (size_t)(w * h);
     if (n > g->win_alloc) {
         int32_t *win = realloc(g->win, n * sizeof *win);
-        if (!win)
+        if (win)
+            g->win = win;
+        int32_t *start = realloc(g->snap_start, (n + 1) * sizeof *start);
+        if (start)
+            g->snap_start = start;
+        if (!win || !start)
             return; /* no window: the hash alone still works */
-        g->win = win;
         g->win_alloc = n;
     }
     for (size_t k = 0; k < n; k++)
@@ -151,12 +164,37 @@ static int32_t used_cell(const vg_grid *g, int32_t where, int64_t *ix, int64_t *
     return c->head;
 }
 
+/* Forget the snapshot and any filing in bulk; the bounds of the snapshot's cells
+ * widen [x0, x1] × [y0, y1]. */
+static void drop_snapshot(vg_grid *g, int64_t *x0, int64_t *x1, int64_t *y0, int64_t *y1)
+{
+    if (g->snap) {
+        for (int32_t e = 0; e < g->snap_start[g->win_w * g->win_h]; e++)
+            if (g->snap_track[e] >= 0)
+                g->link[g->snap_track[e]].where = VG_GRID_NOWHERE;
+        if (g->snap_x1 >= g->snap_x0) {
+            *x0 = g->snap_x0 < *x0 ? g->snap_x0 : *x0;
+            *x1 = g->snap_x1 > *x1 ? g->snap_x1 : *x1;
+            *y0 = g->snap_y0 < *y0 ? g->snap_y0 : *y0;
+            *y1 = g->snap_y1 > *y1 ? g->snap_y1 : *y1;
+        }
+        g->snap = false;
+    }
+    if (g->bulk) {
+        for (int32_t k = 0; k < g->nbulk; k++)
+            if (g->bulk_track[k] >= 0)
+                g->link[g->bulk_track[k]].where = VG_GRID_NOWHERE;
+        g->bulk = false;
+    }
+}
+
 void vg_grid_clear(vg_grid *g)
 {
     /* The cells holding tracks now are where the next filings will be, give or
      * take the tracks' motion until then: the window moves there, with a margin. */
     const int64_t margin = 4;
     int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
+    drop_snapshot(g, &x0, &x1, &y0, &y1);
     for (uint32_t u = 0; u < g->used; u++) {
         int32_t where = g->used_cells[u];
         int64_t ix, iy;
@@ -175,6 +213,7 @@ void vg_grid_clear(vg_grid *g)
         }
     }
     g->used = 0;
+    g->win_listed = 0;
     if (x1 >= x0)
         place_window(g, x0 - margin, x1 + margin, y0 - margin, y1 + margin);
     else if (g->win_w)
@@ -193,6 +232,13 @@ void vg_grid_remove(vg_grid *g, int32_t i)
     vg_grid_link *l = &g->link[i];
     if (l->where == VG_GRID_NOWHERE)
         return;
+    if (l->where == VG_GRID_SNAP) {
+        (g->bulk ? g->bulk_track : g->snap_track)[l->next] = -1;
+        l->where = VG_GRID_NOWHERE;
+        return;
+    }
+    if (l->where >= 0)
+        g->win_listed--;
     if (l->prev >= 0)
         g->link[l->prev].next = l->next;
     else /* the window's value for an emptied cell is VG_GRID_WIN_EMPTY: -1 */
@@ -217,8 +263,17 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
     int32_t where;
     if (w) {
         where = (int32_t)(w - g->win);
-        if (l->where == where)
+        if (l->where == where || (l->where == VG_GRID_SNAP && l->prev == where))
             return 0;
+        if (g->bulk) {
+            vg_grid_remove(g, i);
+            l->where = VG_GRID_SNAP;
+            l->next = g->nbulk;
+            l->prev = where;
+            g->bulk_track[g->nbulk] = i;
+            g->bulk_cell[g->nbulk++] = where;
+            return 0;
+        }
         if (*w == VG_GRID_WIN_NONE) {
             if (full_for_another(g))
                 return VG_EFULL;
@@ -227,7 +282,8 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
         }
     } else {
         int64_t key = pack(ix, iy);
-        if (l->where < VG_GRID_NOWHERE && g->cells[slot_of_where(l->where)].key == key)
+        if (l->where < VG_GRID_NOWHERE && l->where != VG_GRID_SNAP &&
+            g->cells[slot_of_where(l->where)].key == key)
             return 0;
         int32_t s = find_slot(g, key);
         if (s < 0 || (g->cells[s].key == EMPTY && full_for_another(g)))
@@ -246,5 +302,58 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
         g->link[l->next].prev = i;
     *head = i;
     l->where = where;
+    if (where >= 0)
+        g->win_listed++;
     return 0;
+}
+
+void vg_grid_bulk_begin(vg_grid *g)
+{
+    g->bulk = g->win_w > 0 && !g->snap;
+    g->nbulk = 0;
+}
+
+void vg_grid_bulk_end(vg_grid *g)
+{
+    if (!g->bulk)
+        return; /* no window, or a clear ended it */
+    g->bulk = false;
+    /* A counting sort by cell. Each cell's count becomes its end, and entries are
+     * placed from there down in filing order: the last filed comes first, as it
+     * would at the head of a list. */
+    size_t ncells = (size_t)g->win_w * g->win_h;
+    int32_t *start = g->snap_start;
+    memset(start, 0, (ncells + 1) * sizeof *start);
+    for (int32_t k = 0; k < g->nbulk; k++)
+        if (g->bulk_track[k] >= 0)
+            start[g->bulk_cell[k]]++;
+    /* The occupied cells' bounds, for the next clear's window. */
+    int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
+    int32_t sum = 0;
+    size_t c = 0;
+    for (uint32_t uy = 0; uy < g->win_h; uy++)
+        for (uint32_t ux = 0; ux < g->win_w; ux++, c++) {
+            if (start[c]) {
+                x0 = ux < x0 ? ux : x0;
+                x1 = ux > x1 ? ux : x1;
+                y0 = uy < y0 ? uy : y0;
+                y1 = uy;
+            }
+            sum += start[c];
+            start[c] = sum;
+        }
+    start[ncells] = sum;
+    for (int32_t k = 0; k < g->nbulk; k++) {
+        int32_t i = g->bulk_track[k];
+        if (i < 0)
+            continue;
+        int32_t e = --start[g->bulk_cell[k]];
+        g->snap_track[e] = i;
+        g->link[i].next = e;
+    }
+    g->snap_x0 = x1 >= x0 ? g->win_x0 + x0 : INT64_MAX;
+    g->snap_x1 = x1 >= x0 ? g->win_x0 + x1 : INT64_MIN;
+    g->snap_y0 = x1 >= x0 ? g->win_y0 + y0 : INT64_MAX;
+    g->snap_y1 = x1 >= x0 ? g->win_y0 + y1 : INT64_MIN;
+    g->snap = true;
 }

@@ -14,7 +14,15 @@
  * outside the window, or every cell when the tracks are spread too thinly for a
  * window to pay, live in a hash table. Both count against one capacity, so when
  * the grid is full (and the tracker rebuilds it) does not depend on where cells
- * are. */
+ * are.
+ *
+ * Rebuilding files every track at once (vg_grid_bulk_begin … vg_grid_bulk_end): the
+ * window's tracks then go to a snapshot, one array of track indices sorted by cell,
+ * so that a query reads a row of cells as one run of indices — no list to walk, each
+ * next track known before the last is looked at. A track filed since (new, or moved
+ * to another cell) leaves the snapshot (its entry becomes -1) for its cell's list.
+ * Within a cell the lists come first, then the snapshot, each most recently filed
+ * first: the order in which one list per cell would hold them. */
 #ifndef VIGIE_TRACK_GRID_H
 #define VIGIE_TRACK_GRID_H
 
@@ -29,11 +37,15 @@ typedef struct vg_grid_cell {
 } vg_grid_cell;
 
 /* Where a track is filed, in its link and in the list of cells in use: a window
- * entry's index (≥ 0), a hash slot s as -(s + 2), or VG_GRID_NOWHERE. */
+ * entry's index (≥ 0), a hash slot s as -(s + 2), VG_GRID_NOWHERE, or (links only)
+ * VG_GRID_SNAP. */
 #define VG_GRID_NOWHERE (-1)
+#define VG_GRID_SNAP INT32_MIN
 
 /* A track's links, one entry per track so that moving it touches one line of its
- * own and one of each neighbour. */
+ * own and one of each neighbour. A track in the snapshot (where = VG_GRID_SNAP) has
+ * no neighbours: next is its snapshot entry (or, while filing in bulk, its bulk
+ * entry) and prev its window cell. */
 typedef struct vg_grid_link {
     int32_t next, prev;
     int32_t where;
@@ -55,6 +67,18 @@ typedef struct vg_grid {
     int64_t win_x0, win_y0;     /* the window's first cell */
     uint32_t win_w, win_h;      /* its size in cells; 0 × 0 when there is none */
     size_t win_alloc;           /* entries allocated in win */
+    uint32_t win_listed;        /* tracks in the window's lists */
+    /* The snapshot, valid (snap) until the next clear: cell c of the window holds
+     * snap_track[snap_start[c] .. snap_start[c + 1]), a track index or -1 each. */
+    bool snap;
+    int32_t *snap_start;        /* win_alloc + 1 entries */
+    int32_t *snap_track;        /* per track */
+    int64_t snap_x0, snap_x1, snap_y0, snap_y1; /* its occupied cells' bounds */
+    /* Filing in bulk: the window's tracks and cells, in filing order. */
+    bool bulk;
+    int32_t nbulk;
+    int32_t *bulk_track;        /* per track; -1 once removed */
+    int32_t *bulk_cell;
 } vg_grid;
 
 /* Room for max_tracks tracks. Returns 0 or VG_ENOMEM. */
@@ -76,6 +100,13 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n);
 
 /* Unfile track i (no-op if not filed). */
 void vg_grid_remove(vg_grid *g, int32_t i);
+
+/* File many tracks at once, right after vg_grid_clear: the puts between begin and
+ * end that land in the window are gathered, and end sorts them into the snapshot
+ * (the others are filed as usual). A clear in between ends the bulk filing; later
+ * puts then file as usual. Each track is put once. */
+void vg_grid_bulk_begin(vg_grid *g);
+void vg_grid_bulk_end(vg_grid *g);
 
 #define VG_GRID_EMPTY INT64_MIN
 
@@ -136,41 +167,130 @@ static inline int32_t vg_grid_cell_head(const vg_grid *g, int64_t ix, int64_t iy
     return s < 0 || g->cells[s].key != key ? -1 : g->cells[s].head;
 }
 
-/* Call fn(ud, i) for every track filed in a cell within `radius` of (e, n), in a
- * deterministic order (cells row by row, tracks most recently filed first); the
- * caller's per-track array pf_base (entries of pf_stride bytes, or NULL) is
- * prefetched one track ahead. Inline,
- * so that the caller's fn is too: a query visits a handful of cells and tracks, and
- * calls through a pointer would cost as much as the visit. */
 typedef void (*vg_grid_visit_fn)(void *ud, int32_t i);
-static inline void vg_grid_query(const vg_grid *g, double e, double n, double radius,
-                                 vg_grid_visit_fn fn, void *ud, const void *pf_base,
-                                 size_t pf_stride)
+
+/* The query and its helpers are inlined into the caller so that its fn is too
+ * (GCC would otherwise call it through a pointer, once per track). */
+#if defined(__GNUC__)
+#define VG_GRID_INLINE static inline __attribute__((always_inline))
+#else
+#define VG_GRID_INLINE static inline
+#endif
+
+/* The tracks of one cell's list, the caller's per-track entry of the next one
+ * asked for while fn looks at this one. */
+VG_GRID_INLINE void vg_grid_visit_list(const vg_grid *g, int32_t head, vg_grid_visit_fn fn,
+                                      void *ud, const void *pf_base, size_t pf_stride)
 {
 #if !defined(__GNUC__)
     (void)pf_base;
     (void)pf_stride;
 #endif
+    for (int32_t i = head, nx; i >= 0; i = nx) {
+        nx = g->link[i].next;
+#if defined(__GNUC__)
+        if (nx >= 0 && pf_base)
+            __builtin_prefetch((const char *)pf_base + (size_t)nx * pf_stride);
+#endif
+        fn(ud, i);
+    }
+}
+
+/* Snapshot entries [from, to): a run of one cell or of a row of cells. */
+VG_GRID_INLINE void vg_grid_visit_run(const vg_grid *g, int32_t from, int32_t to,
+                                     vg_grid_visit_fn fn, void *ud, const void *pf_base,
+                                     size_t pf_stride)
+{
+#if !defined(__GNUC__)
+    (void)pf_base;
+    (void)pf_stride;
+#endif
+    const int32_t *track = g->snap_track;
+    for (int32_t e = from; e < to; e++) {
+#if defined(__GNUC__)
+        if (e + 1 < to && track[e + 1] >= 0 && pf_base)
+            __builtin_prefetch((const char *)pf_base + (size_t)track[e + 1] * pf_stride);
+#endif
+        if (track[e] >= 0)
+            fn(ud, track[e]);
+    }
+}
+
+/* Call fn(ud, i) for every track filed in a cell within `radius` of (e, n), in a
+ * deterministic order (cells row by row; in a cell, its list, then its snapshot
+ * entries); the caller's per-track array pf_base (entries of pf_stride bytes, or
+ * NULL) is prefetched one track ahead. Inline, so that the caller's fn is too: a
+ * query visits a handful of cells and tracks, and calls through a pointer would
+ * cost as much as the visit. */
+VG_GRID_INLINE void vg_grid_query(const vg_grid *g, double e, double n, double radius,
+                                 vg_grid_visit_fn fn, void *ud, const void *pf_base,
+                                 size_t pf_stride)
+{
     int64_t x0 = vg_grid_coord(e - radius, g->cell), x1 = vg_grid_coord(e + radius, g->cell);
     int64_t y0 = vg_grid_coord(n - radius, g->cell), y1 = vg_grid_coord(n + radius, g->cell);
     /* A row of cells wholly inside the window reads its heads straight from it. */
     bool cols_in = x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w;
     for (int64_t iy = y0; iy <= y1; iy++) {
         uint64_t uy = (uint64_t)(iy - g->win_y0);
-        const int32_t *row = cols_in && uy < g->win_h ? g->win + uy * g->win_w : NULL;
+        if (cols_in && uy < g->win_h) {
+            size_t first = uy * g->win_w + (uint64_t)(x0 - g->win_x0);
+            size_t last = first + (uint64_t)(x1 - x0);
+            if (g->snap && g->win_listed == 0) {
+                /* No lists in the window: the row is one run of the snapshot. */
+                vg_grid_visit_run(g, g->snap_start[first], g->snap_start[last + 1], fn, ud,
+                                  pf_base, pf_stride);
+                continue;
+            }
+            for (size_t c = first; c <= last; c++) {
+                vg_grid_visit_list(g, g->win[c], fn, ud, pf_base, pf_stride);
+                if (g->snap)
+                    vg_grid_visit_run(g, g->snap_start[c], g->snap_start[c + 1], fn, ud,
+                                      pf_base, pf_stride);
+            }
+            continue;
+        }
         for (int64_t ix = x0; ix <= x1; ix++) {
-            int32_t head = row ? row[ix - g->win_x0] : vg_grid_cell_head(g, ix, iy);
-            for (int32_t i = head, nx; i >= 0; i = nx) {
-                nx = g->link[i].next;
-#if defined(__GNUC__)
-                /* The next entry's per-track data, while fn looks at this one. */
-                if (nx >= 0 && pf_base)
-                    __builtin_prefetch((const char *)pf_base + (size_t)nx * pf_stride);
-#endif
-                fn(ud, i);
+            const int32_t *w = vg_grid_win_entry(g, ix, iy);
+            vg_grid_visit_list(g, vg_grid_cell_head(g, ix, iy), fn, ud, pf_base, pf_stride);
+            if (w && g->snap) {
+                size_t c = (size_t)(w - g->win);
+                vg_grid_visit_run(g, g->snap_start[c], g->snap_start[c + 1], fn, ud, pf_base,
+                                  pf_stride);
             }
         }
     }
+}
+
+/* Ask for the caller's per-track entries (pf_base, pf_stride) of the tracks a later
+ * vg_grid_query(g, e, n, radius, …) will visit, when they are all in the snapshot:
+ * tracks lie in memory in no order, and each visit would otherwise wait for its
+ * entry. Nothing is read but the snapshot itself. */
+static inline void vg_grid_prefetch(const vg_grid *g, double e, double n, double radius,
+                                    const void *pf_base, size_t pf_stride)
+{
+#if defined(__GNUC__)
+    if (!g->snap || g->win_listed != 0)
+        return;
+    int64_t x0 = vg_grid_coord(e - radius, g->cell), x1 = vg_grid_coord(e + radius, g->cell);
+    int64_t y0 = vg_grid_coord(n - radius, g->cell), y1 = vg_grid_coord(n + radius, g->cell);
+    if (!(x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w))
+        return;
+    for (int64_t iy = y0; iy <= y1; iy++) {
+        uint64_t uy = (uint64_t)(iy - g->win_y0);
+        if (uy >= g->win_h)
+            continue;
+        size_t first = uy * g->win_w + (uint64_t)(x0 - g->win_x0);
+        int32_t to = g->snap_start[first + (uint64_t)(x1 - x0) + 1];
+        for (int32_t k = g->snap_start[first]; k < to; k++) {
+            int32_t i = g->snap_track[k];
+            if (i >= 0)
+                __builtin_prefetch((const char *)pf_base + (size_t)i * pf_stride);
+            __asm__ volatile(""); /* GCC counts a prefetch as no effect: keep the loop */
+        }
+    }
+#else
+    (void)g, (void)e, (void)n, (void)radius, (void)pf_base, (void)pf_stride;
+#endif
 }
 
 #endif

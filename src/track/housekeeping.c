@@ -64,6 +64,7 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
 {
     vg_grid_clear(&t->grid);
     vg_grid_reserve(&t->grid, (uint32_t)t->nlive); /* no room: puts rebuild as they go */
+    vg_grid_bulk_begin(&t->grid);
     t->vmax = 0.0;
     t->grid_time = time;
     bool cv = t->cfg.model != VG_TRACK_MODEL_IMM;
@@ -134,5 +135,6 @@ void vg_tracker_maintain(vg_tracker *t, vg_time time, vg_track_emit_fn emit, voi
         }
         vg_trk_file_in_grid(t, i, e, no, v.x[3], v.x[4]);
     }
+    vg_grid_bulk_end(&t->grid);
     vg_trk_id_rebuild_if_needed(t);
 }

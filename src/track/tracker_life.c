@@ -260,11 +260,13 @@ static size_t column_stride(vg_track_model model)
 size_t vg_tracker_track_bytes(vg_track_model model)
 {
     /* the record, its names and its gating and housekeeping summaries, its live-list
-     * entry and position, its free-stack entry, its grid links and its identity-table
-     * share; the grid's window is at most two entries per table slot */
+     * entry and position, its free-stack entry, its grid links, snapshot and bulk
+     * entries and its identity-table share; the grid's window (and its snapshot's
+     * cell starts) is at most two entries per table slot */
     return record_stride(model) + sizeof(trk_hot) + sizeof(trk_keep) + sizeof(trk_names) +
-           sizeof(int32_t) * (1 + 1 + 1 + 3) + sizeof(int32_t) * 2 +
-           (sizeof(vg_grid_cell) + 2 * sizeof(int32_t)) * 4 + sizeof(uint32_t) * 4;
+           sizeof(int32_t) * (1 + 1 + 1 + 3 + 3) + sizeof(int32_t) * 2 +
+           (sizeof(vg_grid_cell) + 2 * sizeof(int32_t) + 2 * sizeof(int32_t)) * 4 +
+           sizeof(uint32_t) * 4;
 }
 
 /* ---- lifetime -------------------------------------------------------------------- */
