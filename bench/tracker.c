@@ -7,6 +7,7 @@
  * (not the engine's own set-up by the events before the first detection).
  *
  *   bench_tracker INPUT.jsonl CONFIG.conf [ROUNDS] */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,12 @@
 #include "bench_util.h"
 #include "vigie/engine.h"
 #include "vigie/io.h"
+
+/* What the engine reads of a detection event (all but its attrs text, which only a
+ * Remote ID detection's operator makes it read), and how many events ahead the
+ * harness asks for it. */
+#define EVENT_HEAD (offsetof(vg_event, u) + offsetof(vg_detection, attrs))
+enum { EVENT_AHEAD = 4 };
 
 static void count_output(void *userdata, const vg_event *ev)
 {
@@ -89,8 +96,16 @@ int main(int argc, char **argv)
         while (i < n && evs[i].type != VG_EV_DETECTION)
             vg_engine_push(e, &evs[i++], NULL);
         double t0 = bench_now_s();
-        for (; i < n; i++)
+        for (; i < n; i++) {
+            /* In vigie replay (and the daemon) an event reaches the engine straight
+             * from the parser, in cache; here they lie in a large array, each first
+             * read from memory. Asking for the next ones' first lines ahead keeps that
+             * wait — the harness's, not the engine's — out of the figure. */
+            if (i + EVENT_AHEAD < n)
+                for (size_t b = 0; b < EVENT_HEAD + 63; b += 64) /* lines it spans */
+                    __builtin_prefetch((const char *)&evs[i + EVENT_AHEAD] + b);
             vg_engine_push(e, &evs[i], NULL);
+        }
         vg_engine_flush(e);
         double t = bench_now_s() - t0;
         vg_engine_get_stats(e, &st);
