@@ -267,6 +267,10 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
             return 0;
         if (g->bulk) {
             vg_grid_remove(g, i);
+            g->snap_x0 = ix < g->snap_x0 ? ix : g->snap_x0;
+            g->snap_x1 = ix > g->snap_x1 ? ix : g->snap_x1;
+            g->snap_y0 = iy < g->snap_y0 ? iy : g->snap_y0;
+            g->snap_y1 = iy > g->snap_y1 ? iy : g->snap_y1;
             l->where = VG_GRID_SNAP;
             l->next = g->nbulk;
             l->prev = where;
@@ -311,6 +315,10 @@ void vg_grid_bulk_begin(vg_grid *g)
 {
     g->bulk = g->win_w > 0 && !g->snap;
     g->nbulk = 0;
+    /* The bounds of the cells filed in bulk, for the next clear's window (a track
+     * removed before the end may leave them a little wide: no harm). */
+    g->snap_x0 = g->snap_y0 = INT64_MAX;
+    g->snap_x1 = g->snap_y1 = INT64_MIN;
 }
 
 void vg_grid_bulk_end(vg_grid *g)
@@ -327,21 +335,11 @@ void vg_grid_bulk_end(vg_grid *g)
     for (int32_t k = 0; k < g->nbulk; k++)
         if (g->bulk_track[k] >= 0)
             start[g->bulk_cell[k]]++;
-    /* The occupied cells' bounds, for the next clear's window. */
-    int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
     int32_t sum = 0;
-    size_t c = 0;
-    for (uint32_t uy = 0; uy < g->win_h; uy++)
-        for (uint32_t ux = 0; ux < g->win_w; ux++, c++) {
-            if (start[c]) {
-                x0 = ux < x0 ? ux : x0;
-                x1 = ux > x1 ? ux : x1;
-                y0 = uy < y0 ? uy : y0;
-                y1 = uy;
-            }
-            sum += start[c];
-            start[c] = sum;
-        }
+    for (size_t c = 0; c < ncells; c++) {
+        sum += start[c];
+        start[c] = sum;
+    }
     start[ncells] = sum;
     for (int32_t k = 0; k < g->nbulk; k++) {
         int32_t i = g->bulk_track[k];
@@ -351,9 +349,5 @@ void vg_grid_bulk_end(vg_grid *g)
         g->snap_track[e] = i;
         g->link[i].next = e;
     }
-    g->snap_x0 = x1 >= x0 ? g->win_x0 + x0 : INT64_MAX;
-    g->snap_x1 = x1 >= x0 ? g->win_x0 + x1 : INT64_MIN;
-    g->snap_y0 = x1 >= x0 ? g->win_y0 + y0 : INT64_MAX;
-    g->snap_y1 = x1 >= x0 ? g->win_y0 + y1 : INT64_MIN;
     g->snap = true;
 }

@@ -73,7 +73,7 @@ typedef struct vg_grid {
     bool snap;
     int32_t *snap_start;        /* win_alloc + 1 entries */
     int32_t *snap_track;        /* per track */
-    int64_t snap_x0, snap_x1, snap_y0, snap_y1; /* its occupied cells' bounds */
+    int64_t snap_x0, snap_x1, snap_y0, snap_y1; /* bounds of the cells it was filed in */
     /* Filing in bulk: the window's tracks and cells, in filing order. */
     bool bulk;
     int32_t nbulk;
