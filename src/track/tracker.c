@@ -230,6 +230,10 @@ static int births_to_geo(const vg_tracker *t, const vg_track_input *in, int r0, 
     int r1 = r0 + GEO_BATCH < n ? r0 + GEO_BATCH : n;
     if (t->cfg.model == VG_TRACK_MODEL_IMM)
         return r1;
+    /* This loop reads the detections first, a batch ahead of the updates: the next
+     * batch's first lines on their way. */
+    for (int r = r1; r < n && r < r1 + GEO_BATCH; r++)
+        prefetch_lines(&in[r], 64, false);
     for (int r = r0; r < r1; r++)
         if ((t->row[r] == ROW_OPEN || t->row[r] == ROW_SPOOF) &&
             in[r].mm.kind == VG_MM_POSITION)
@@ -245,6 +249,10 @@ static int32_t updates_to_geo(const vg_tracker *t, int32_t c0, vg_geo geo[GEO_BA
     int32_t c1 = c0 + GEO_BATCH < t->ncols ? c0 + GEO_BATCH : t->ncols;
     if (t->cfg.model == VG_TRACK_MODEL_IMM)
         return c1;
+    /* The columns were last written in detection order, and are out of cache by
+     * now: the next batch's on their way. */
+    for (int32_t c = c1; c < t->ncols && c < c1 + GEO_BATCH; c++)
+        prefetch_column(t, c);
     for (int32_t c = c0; c < c1; c++) {
         const column *col = col_at(t, c);
         /* (x leads both CV forms: pred.kf.x is pred.ax.x) */
@@ -473,6 +481,7 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
         if (r + 4 < n && t->row[r + 4] >= 0) {
             /* The record it updates, and the summaries refresh_hot rewrites. */
             int32_t ahead = t->col_track[t->row[r + 4]];
+            prefetch_column(t, t->row[r + 4]);
             prefetch_track(t, ahead);
             prefetch_summaries(t, ahead);
         }

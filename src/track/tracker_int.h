@@ -299,6 +299,20 @@ static inline void prefetch_track(const vg_tracker *t, int32_t i)
 #endif
 }
 
+/* Column c's lines that a CV track in axes form reads (the first two; an IMM or
+ * full-form column fetches the rest on use). */
+static inline void prefetch_column(const vg_tracker *t, int32_t c)
+{
+#if defined(__GNUC__)
+    const char *p = (const char *)col_at(t, c);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + 64);
+#else
+    (void)t;
+    (void)c;
+#endif
+}
+
 /* Every line of [p, p + bytes), to be read, or written when `write`. */
 static inline void prefetch_lines(const void *p, size_t bytes, bool write)
 {
