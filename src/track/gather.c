@@ -17,6 +17,9 @@
 /* How many queries ahead, in cell order, the first pass asks for the tracks' lines. */
 #define QUERY_AHEAD 8
 
+/* How many deferred pairs ahead the second pass asks for a track's lines. */
+#define DEFER_AHEAD 6
+
 /* The column of track i in the current scan, predicting it on first use; -1 when
  * the scan has as many columns as it can hold. */
 int32_t vg_trk_column_of(vg_tracker *t, int32_t i, vg_time time)
@@ -439,6 +442,13 @@ void vg_trk_gather_first_pass(vg_tracker *t, const vg_track_input *in, int n, vg
 void vg_trk_gather_deferred(vg_tracker *t, const vg_track_input *in, vg_time time)
 {
     for (int32_t d = 0; d < t->ndefer; d++) {
+        /* A tentative track's record and summary, a few pairs on: mostly clutter's
+         * tracks, out of cache since their last update. */
+        if (d + DEFER_AHEAD < t->ndefer) {
+            int32_t ahead = t->defer[d + DEFER_AHEAD].track;
+            prefetch_track(t, ahead);
+            prefetch_lines(&t->hot[ahead], sizeof t->hot[ahead], false);
+        }
         int32_t r = t->defer[d].row, i = t->defer[d].track;
         if (t->row[r] != ROW_OPEN)
             continue;
