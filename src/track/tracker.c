@@ -548,8 +548,11 @@ int vg_tracker_scan(vg_tracker *t, vg_time time, const char *sensor, const vg_tr
         column *col = col_at(t, c);
         int32_t i = t->col_track[c];
         trk *k = trk_at(t, i);
-        if (c + 4 < t->ncols)
+        if (c + 4 < t->ncols) {
+            /* Its record's header, and its grid link, which re-filing reads. */
             prefetch_header(t, t->col_track[c + 4]);
+            prefetch_lines(&t->grid.link[t->col_track[c + 4]], sizeof *t->grid.link, false);
+        }
         if (!k->live)
             continue;
         if (k->opportunities < UINT16_MAX)
