@@ -313,8 +313,10 @@ int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
 
 void vg_grid_bulk_begin(vg_grid *g)
 {
-    g->bulk = g->win_w > 0 && !g->snap;
+    g->bulk = g->win_w > 0 && !g->snap; /* after a clear, over a window */
     g->nbulk = 0;
+    if (!g->bulk)
+        return;
     /* The bounds of the cells filed in bulk, for the next clear's window (a track
      * removed before the end may leave them a little wide: no harm). */
     g->snap_x0 = g->snap_y0 = INT64_MAX;
