@@ -310,16 +310,15 @@ static void sort_by_cell(vg_tracker *t, int32_t m)
 {
     if (m == 0)
         return;
-    double cell = t->cfg.grid_cell_m;
     int64_t x0 = INT64_MAX, x1 = INT64_MIN, y0 = INT64_MAX, y1 = INT64_MIN;
     /* Each point's cell, kept in the sort's scratch arrays (which the passes below
-     * overwrite only after reading it): vg_grid_coord clamps to ±2^30. A bearing's
+     * overwrite only after reading it): vg_grid_cell_of clamps to ±2^30. A bearing's
      * point is its sensor, where its walk along the ray starts. */
     int32_t *cx = t->order_tmp;
     uint32_t *cy = t->sort_key_tmp;
     for (int32_t k = 0; k < m; k++) {
         const query_point *q = &t->qpoint[t->order[k]];
-        int64_t ix = vg_grid_coord(q->x, cell), iy = vg_grid_coord(q->y, cell);
+        int64_t ix = vg_grid_cell_of(&t->grid, q->x), iy = vg_grid_cell_of(&t->grid, q->y);
         cx[k] = (int32_t)ix;
         cy[k] = (uint32_t)(int32_t)iy;
         x0 = ix < x0 ? ix : x0;

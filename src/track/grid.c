@@ -15,11 +15,6 @@ static int32_t find_slot(const vg_grid *g, int64_t key)
     return vg_grid_find_slot(g, key);
 }
 
-static int64_t cell_coord(double v, double cell)
-{
-    return vg_grid_coord(v, cell);
-}
-
 static int64_t pack(int64_t ix, int64_t iy)
 {
     return vg_grid_pack(ix, iy);
@@ -53,6 +48,7 @@ int vg_grid_init(vg_grid *g, double cell, int32_t max_tracks)
 {
     memset(g, 0, sizeof *g);
     g->cell = cell;
+    g->per_m = 1.0 / cell;
     g->ntracks = max_tracks;
     g->link = malloc((size_t)max_tracks * sizeof *g->link);
     g->snap_track = malloc((size_t)max_tracks * sizeof *g->snap_track);
@@ -257,7 +253,7 @@ static bool full_for_another(const vg_grid *g)
 
 int vg_grid_put(vg_grid *g, int32_t i, double e, double n)
 {
-    int64_t ix = cell_coord(e, g->cell), iy = cell_coord(n, g->cell);
+    int64_t ix = vg_grid_cell_of(g, e), iy = vg_grid_cell_of(g, n);
     vg_grid_link *l = &g->link[i];
     int32_t *w = vg_grid_win_entry(g, ix, iy);
     int32_t where;

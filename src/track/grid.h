@@ -57,6 +57,7 @@ typedef struct vg_grid_link {
 
 typedef struct vg_grid {
     double cell;                /* cell size, metres */
+    double per_m;               /* 1 / cell: cells per metre */
     vg_grid_cell *cells;        /* cells outside the window: open addressing, linear probing */
     uint32_t cap;               /* power of two; bounds the cells in use, window ones too */
     uint32_t used;              /* cells in use, in the window or the table */
@@ -112,18 +113,32 @@ void vg_grid_bulk_end(vg_grid *g);
 
 /* Cell coordinates beyond ±2^30 cells are clamped: at a metre per cell that is a
  * million kilometres, far outside any site frame the codec accepts. */
-static inline int64_t vg_grid_coord(double v, double cell)
+static inline int64_t vg_grid_floor(double q)
 {
     /* floor(q) clamped, without floor(): the baseline x86-64 has no rounding
      * instruction, and this runs for every query and filing. Inside the clamps the
      * conversion truncates toward zero, one step short of the floor below zero. */
-    double q = v / cell;
     if (!(q >= -1073741824.0)) /* NaN too */
         return -1073741824;
     if (q >= 1073741823.0)
         return 1073741823;
     int64_t c = (int64_t)q;
     return (double)c > q ? c - 1 : c;
+}
+
+/* The cell of coordinate v for cells of `cell` metres. */
+static inline int64_t vg_grid_coord(double v, double cell)
+{
+    return vg_grid_floor(v / cell);
+}
+
+/* The same for grid g, by a product rather than a division (a query computes four,
+ * and asks for the next ones' four): v·(1/cell) may differ from v / cell in its last
+ * bit, but every filing and query of g uses this one, and it is monotonic, so a
+ * position within a query's bounds is within its cells. */
+static inline int64_t vg_grid_cell_of(const vg_grid *g, double v)
+{
+    return vg_grid_floor(v * g->per_m);
 }
 
 static inline int64_t vg_grid_pack(int64_t ix, int64_t iy)
@@ -226,8 +241,8 @@ VG_GRID_INLINE void vg_grid_query(const vg_grid *g, double e, double n, double r
                                  vg_grid_visit_fn fn, void *ud, const void *pf_base,
                                  size_t pf_stride)
 {
-    int64_t x0 = vg_grid_coord(e - radius, g->cell), x1 = vg_grid_coord(e + radius, g->cell);
-    int64_t y0 = vg_grid_coord(n - radius, g->cell), y1 = vg_grid_coord(n + radius, g->cell);
+    int64_t x0 = vg_grid_cell_of(g, e - radius), x1 = vg_grid_cell_of(g, e + radius);
+    int64_t y0 = vg_grid_cell_of(g, n - radius), y1 = vg_grid_cell_of(g, n + radius);
     /* A row of cells wholly inside the window reads its heads straight from it. */
     bool cols_in = x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w;
     for (int64_t iy = y0; iy <= y1; iy++) {
@@ -271,8 +286,8 @@ static inline void vg_grid_prefetch(const vg_grid *g, double e, double n, double
 #if defined(__GNUC__)
     if (!g->snap || g->win_listed != 0)
         return;
-    int64_t x0 = vg_grid_coord(e - radius, g->cell), x1 = vg_grid_coord(e + radius, g->cell);
-    int64_t y0 = vg_grid_coord(n - radius, g->cell), y1 = vg_grid_coord(n + radius, g->cell);
+    int64_t x0 = vg_grid_cell_of(g, e - radius), x1 = vg_grid_cell_of(g, e + radius);
+    int64_t y0 = vg_grid_cell_of(g, n - radius), y1 = vg_grid_cell_of(g, n + radius);
     if (!(x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w))
         return;
     for (int64_t iy = y0; iy <= y1; iy++) {

@@ -108,8 +108,8 @@ static void check_query(const vg_grid *a, const vg_grid *b, const world *w, doub
     vg_grid_query(b, e, n, radius, collect, &vb, NULL, 0);
     assert_int_equal(va.n, vb.n);
     assert_memory_equal(va.track, vb.track, (size_t)va.n * sizeof va.track[0]);
-    int64_t x0 = vg_grid_coord(e - radius, a->cell), x1 = vg_grid_coord(e + radius, a->cell);
-    int64_t y0 = vg_grid_coord(n - radius, a->cell), y1 = vg_grid_coord(n + radius, a->cell);
+    int64_t x0 = vg_grid_cell_of(a, e - radius), x1 = vg_grid_cell_of(a, e + radius);
+    int64_t y0 = vg_grid_cell_of(a, n - radius), y1 = vg_grid_cell_of(a, n + radius);
     int32_t expected = 0;
     static bool seen[TRACKS];
     memset(seen, 0, sizeof seen);
@@ -118,7 +118,7 @@ static void check_query(const vg_grid *a, const vg_grid *b, const world *w, doub
         seen[vb.track[k]] = true;
     }
     for (int32_t i = 0; i < TRACKS; i++) {
-        int64_t ix = vg_grid_coord(w->e[i], a->cell), iy = vg_grid_coord(w->n[i], a->cell);
+        int64_t ix = vg_grid_cell_of(a, w->e[i]), iy = vg_grid_cell_of(a, w->n[i]);
         bool inside = w->filed[i] && ix >= x0 && ix <= x1 && iy >= y0 && iy <= y1;
         expected += inside;
         assert_int_equal(seen[i], inside);
