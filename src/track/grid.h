@@ -171,18 +171,30 @@ static inline int32_t *vg_grid_win_entry(const vg_grid *g, int64_t ix, int64_t i
     return &g->win[uy * g->win_w + ux];
 }
 
-/* The first track of cell (ix, iy), or a negative value if it has none. */
-static inline int32_t vg_grid_cell_head(const vg_grid *g, int64_t ix, int64_t iy)
+/* The first track of hash cell (ix, iy), or a negative value if it has none. */
+static inline int32_t vg_grid_hash_head(const vg_grid *g, int64_t ix, int64_t iy)
 {
-    const int32_t *w = vg_grid_win_entry(g, ix, iy);
-    if (w)
-        return *w;
     int64_t key = vg_grid_pack(ix, iy);
     int32_t s = vg_grid_find_slot(g, key);
     return s < 0 || g->cells[s].key != key ? -1 : g->cells[s].head;
 }
 
 typedef void (*vg_grid_visit_fn)(void *ud, int32_t i);
+
+/* The cells [x0, x1] × [y0, y1] within `radius` of (e, n); cols_in when its columns
+ * are all inside the window. */
+typedef struct vg_grid_span {
+    int64_t x0, x1, y0, y1;
+    bool cols_in;
+} vg_grid_span;
+
+static inline vg_grid_span vg_grid_span_of(const vg_grid *g, double e, double n, double radius)
+{
+    vg_grid_span s = {vg_grid_cell_of(g, e - radius), vg_grid_cell_of(g, e + radius),
+                      vg_grid_cell_of(g, n - radius), vg_grid_cell_of(g, n + radius), false};
+    s.cols_in = s.x0 >= g->win_x0 && (uint64_t)(s.x1 - g->win_x0) < g->win_w;
+    return s;
+}
 
 /* The query and its helpers are inlined into the caller so that its fn is too
  * (GCC would otherwise call it through a pointer, once per track). */
@@ -241,15 +253,13 @@ VG_GRID_INLINE void vg_grid_query(const vg_grid *g, double e, double n, double r
                                  vg_grid_visit_fn fn, void *ud, const void *pf_base,
                                  size_t pf_stride)
 {
-    int64_t x0 = vg_grid_cell_of(g, e - radius), x1 = vg_grid_cell_of(g, e + radius);
-    int64_t y0 = vg_grid_cell_of(g, n - radius), y1 = vg_grid_cell_of(g, n + radius);
-    /* A row of cells wholly inside the window reads its heads straight from it. */
-    bool cols_in = x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w;
-    for (int64_t iy = y0; iy <= y1; iy++) {
+    vg_grid_span sp = vg_grid_span_of(g, e, n, radius);
+    for (int64_t iy = sp.y0; iy <= sp.y1; iy++) {
         uint64_t uy = (uint64_t)(iy - g->win_y0);
-        if (cols_in && uy < g->win_h) {
-            size_t first = uy * g->win_w + (uint64_t)(x0 - g->win_x0);
-            size_t last = first + (uint64_t)(x1 - x0);
+        /* A row of cells wholly inside the window reads its heads straight from it. */
+        if (sp.cols_in && uy < g->win_h) {
+            size_t first = uy * g->win_w + (uint64_t)(sp.x0 - g->win_x0);
+            size_t last = first + (uint64_t)(sp.x1 - sp.x0);
             if (g->snap && g->win_listed == 0) {
                 /* No lists in the window: the row is one run of the snapshot. */
                 vg_grid_visit_run(g, g->snap_start[first], g->snap_start[last + 1], fn, ud,
@@ -264,9 +274,10 @@ VG_GRID_INLINE void vg_grid_query(const vg_grid *g, double e, double n, double r
             }
             continue;
         }
-        for (int64_t ix = x0; ix <= x1; ix++) {
+        for (int64_t ix = sp.x0; ix <= sp.x1; ix++) {
             const int32_t *w = vg_grid_win_entry(g, ix, iy);
-            vg_grid_visit_list(g, vg_grid_cell_head(g, ix, iy), fn, ud, pf_base, pf_stride);
+            vg_grid_visit_list(g, w ? *w : vg_grid_hash_head(g, ix, iy), fn, ud, pf_base,
+                               pf_stride);
             if (w && g->snap) {
                 size_t c = (size_t)(w - g->win);
                 vg_grid_visit_run(g, g->snap_start[c], g->snap_start[c + 1], fn, ud, pf_base,
@@ -286,16 +297,15 @@ static inline void vg_grid_prefetch(const vg_grid *g, double e, double n, double
 #if defined(__GNUC__)
     if (!g->snap || g->win_listed != 0)
         return;
-    int64_t x0 = vg_grid_cell_of(g, e - radius), x1 = vg_grid_cell_of(g, e + radius);
-    int64_t y0 = vg_grid_cell_of(g, n - radius), y1 = vg_grid_cell_of(g, n + radius);
-    if (!(x0 >= g->win_x0 && (uint64_t)(x1 - g->win_x0) < g->win_w))
+    vg_grid_span sp = vg_grid_span_of(g, e, n, radius);
+    if (!sp.cols_in)
         return;
-    for (int64_t iy = y0; iy <= y1; iy++) {
+    for (int64_t iy = sp.y0; iy <= sp.y1; iy++) {
         uint64_t uy = (uint64_t)(iy - g->win_y0);
         if (uy >= g->win_h)
             continue;
-        size_t first = uy * g->win_w + (uint64_t)(x0 - g->win_x0);
-        int32_t to = g->snap_start[first + (uint64_t)(x1 - x0) + 1];
+        size_t first = uy * g->win_w + (uint64_t)(sp.x0 - g->win_x0);
+        int32_t to = g->snap_start[first + (uint64_t)(sp.x1 - sp.x0) + 1];
         for (int32_t k = g->snap_start[first]; k < to; k++) {
             int32_t i = g->snap_track[k];
             if (i >= 0)
